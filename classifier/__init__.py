@@ -1,0 +1,1 @@
+"""Classifier: themes and escalation (issue #4)."""

@@ -1,0 +1,1 @@
+"""Replies: templates, approval, rendering, linting (issue #5)."""
