@@ -1,0 +1,307 @@
+"""The TOML configuration, validated; errors name the file, the key and what is expected.
+
+Secrets are never values here: only the names of environment variables and paths to files.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from inbox.errors import ConfigError
+from sources.base import Platform
+
+APP_NAME = "review-inbox"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_database_path() -> Path:
+    return data_dir() / "inbox.db"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrandConfig(_Section):
+    """Names and contact details that reply templates may use."""
+
+    name: str = "Your brand"
+    app_name: str | None = None
+    support_email: str | None = None
+    support_phone: str | None = None
+
+
+class DatabaseConfig(_Section):
+    url: str | None = None
+    """A SQLAlchemy URL or a SQLite file path; empty means the file in the user data dir."""
+
+
+class SourceConfig(_Section):
+    """One account on one platform. Credentials only by reference (file path or env var name)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    platform: Platform
+    kind: Literal["api", "public"] = "api"
+    account: Annotated[str, Field(min_length=1)]
+    """Play package name, App Store app id, GBP 'accounts/…/locations/…', or Instagram user id."""
+    display_name: str | None = None
+    enabled: bool = True
+    poll_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
+    credentials_file: Path | None = None
+    """Google service-account or OAuth JSON file (Play, Business Profile)."""
+    key_file: Path | None = None
+    """App Store Connect .p8 private key."""
+    key_id: str | None = None
+    issuer_id: str | None = None
+    token_env: str | None = None
+    """Name of the environment variable that holds the Instagram token."""
+    own_username: str | None = None
+    storefronts: list[str] = Field(default_factory=list)
+    """Public App Store feed: two-letter storefront codes, e.g. ["in", "us"]."""
+    country: str = "in"
+    language: str = "en"
+
+    @model_validator(mode="after")
+    def _required_credentials(self) -> SourceConfig:
+        if self.kind == "public":
+            if self.platform not in (Platform.GOOGLE_PLAY, Platform.APP_STORE):
+                raise ValueError(
+                    f"kind 'public' exists only for google_play and app_store, not {self.platform}"
+                )
+            return self
+        needs: dict[Platform, tuple[str, ...]] = {
+            Platform.GOOGLE_PLAY: ("credentials_file",),
+            Platform.GBP: ("credentials_file",),
+            Platform.APP_STORE: ("key_file", "key_id", "issuer_id"),
+            Platform.INSTAGRAM: ("token_env",),
+        }
+        missing = [key for key in needs[self.platform] if getattr(self, key) in (None, "")]
+        if missing:
+            raise ValueError(
+                f"a {self.platform} source with kind 'api' needs {', '.join(missing)}"
+                " (or set kind = 'public' where the platform has a public feed)"
+            )
+        return self
+
+    @field_validator("credentials_file", "key_file")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+
+class WorkingHoursConfig(_Section):
+    """The calendar the response SLA is counted in."""
+
+    timezone: str = "Asia/Kolkata"
+    days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat"])
+    hours: list[str] = Field(default_factory=lambda: ["10:00-19:00"])
+    """Intervals per working day, e.g. ["09:30-13:00", "14:00-18:30"]."""
+    holiday_country: str | None = "IN"
+    holiday_subdivision: str | None = None
+    closed_dates: list[date] = Field(default_factory=list)
+    open_dates: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"'{value}' is not an IANA time zone such as 'Asia/Kolkata'") from exc
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        bad = [d for d in days if d not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"unknown day(s) {bad}; use {', '.join(WEEKDAYS)}")
+        return days
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        for interval in value:
+            parse_interval(interval)
+        return value
+
+    def intervals(self) -> list[tuple[time, time]]:
+        return [parse_interval(i) for i in self.hours]
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def parse_interval(text: str) -> tuple[time, time]:
+    """'09:30-13:00' → (09:30, 13:00); raises ValueError with the expected form."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not an interval like '10:00-19:00'")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60):
+        raise ValueError(f"'{text}' has an impossible time")
+    start = time(h1, m1)
+    end = time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2)
+    if end <= start:
+        raise ValueError(f"'{text}' ends before it starts")
+    return start, end
+
+
+class SlaConfig(_Section):
+    target_hours: Annotated[float, Field(gt=0)] = 24.0
+    """Working hours within which every public review should be answered."""
+    due_soon_hours: Annotated[float, Field(gt=0)] = 4.0
+
+
+class ClassifierConfig(_Section):
+    taxonomy: Path | None = None
+    model: Path | None = None
+    escalation_threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
+
+
+class TemplatesConfig(_Section):
+    folder: Path | None = None
+    forbidden_phrases: list[str] = Field(default_factory=list)
+
+
+class ExportConfig(_Section):
+    folder: Path | None = None
+    webhook_url_env: str | None = None
+    webhook_secret_env: str | None = None
+
+
+class AgentConfig(_Section):
+    name: str | None = None
+    """Who is working: shown on claims and replies. Default: INBOX_AGENT or the OS user."""
+
+
+class Config(_Section):
+    brand: BrandConfig = Field(default_factory=BrandConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    agent: AgentConfig = Field(default_factory=AgentConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    working_hours: WorkingHoursConfig = Field(default_factory=WorkingHoursConfig)
+    sla: SlaConfig = Field(default_factory=SlaConfig)
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    templates: TemplatesConfig = Field(default_factory=TemplatesConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> Config:
+        names = [s.name for s in self.sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def source(self, name: str) -> SourceConfig | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def agent_name(self) -> str:
+        return os.environ.get("INBOX_AGENT") or self.agent.name or _os_user()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = tuple(p for p in error["loc"] if p not in ("function-after", "function-before"))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{_key_path(loc)}: unknown key (check the spelling; see `inbox init` for every key)"
+    if kind == "missing":
+        return f"{_key_path(loc)}: required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+    return f"{_key_path(loc)}: {message}{shown}"
+
+
+def parse_config(data: dict[str, Any], origin: str) -> Config:
+    """Validate a loaded TOML document; `origin` names it in errors."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe(dict(e)) for e in exc.errors()]
+        raise ConfigError(f"{origin}: " + "; ".join(lines)) from None
+
+
+def load_config(path: Path | None = None) -> tuple[Config, Path | None]:
+    """Read the config file (explicit path, INBOX_CONFIG, or the default location).
+
+    A missing default file means built-in defaults; a missing explicit file is an error.
+    """
+    explicit = path or (Path(os.environ["INBOX_CONFIG"]) if os.environ.get("INBOX_CONFIG") else None)
+    target = (explicit or default_config_path()).expanduser()
+    if not target.exists():
+        if explicit is not None:
+            raise ConfigError(f"{target}: file not found (create one with `inbox init`)")
+        return Config(), None
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{target}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{target}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot read: {exc.strerror}") from None
+    return parse_config(data, str(target)), target
+
+
+def database_url(config: Config, override: str | None = None) -> str:
+    """--db, then INBOX_DATABASE_URL, then [database] url, then the file in the data dir."""
+    return (
+        override
+        or os.environ.get("INBOX_DATABASE_URL")
+        or config.database.url
+        or str(default_database_path())
+    )

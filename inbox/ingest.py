@@ -1,0 +1,487 @@
+"""Store normalized records: batched upserts, edit detection, platform replies, quarantine.
+
+Idempotent by construction: a record whose content, metadata and reply are already stored
+writes nothing, so importing the same file twice leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from inbox.models import (
+    Event,
+    EventKind,
+    Item,
+    ItemStatus,
+    Quarantine,
+    Reply,
+    ReplyOrigin,
+    ReplyState,
+    SourceAccount,
+    utcnow,
+)
+from sources.base import Platform, Rejected, Review
+
+BATCH_SIZE = 500
+MAX_ID_LENGTH = 500
+RECEIVED_BY = "poller"
+PLATFORM_ACTOR = "platform"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did; `changed_ids` are the items to (re)classify."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    replies_found: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: IngestReport) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.replies_found += other.replies_found
+        self.rejected.extend(other.rejected)
+        self.changed_ids.extend(other.changed_ids)
+
+
+class InvalidRecord(ValueError):
+    """A record that cannot be stored; the message is the quarantine reason."""
+
+
+def _clean_text(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; everything else is stored as the user wrote it.
+    return None if value is None else value.replace("\x00", "\ufffd")
+
+
+def content_hash(record: Review) -> str:
+    """What counts as an edit: the words and the stars, not likes or app metadata."""
+    payload = json.dumps([record.title or "", record.body, record.rating], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _check_time(name: str, value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, datetime):
+        raise InvalidRecord(f"{name} is {type(value).__name__}, not a datetime")
+    if value.tzinfo is None:
+        raise InvalidRecord(f"{name} {value.isoformat()} has no time zone")
+
+
+def validate(record: object, platform: str) -> Review:
+    """Refuse records that would store a lie or break the database, with a readable reason."""
+    if not isinstance(record, Review):
+        raise InvalidRecord(f"not a review record ({type(record).__name__})")
+    if record.platform != platform:
+        raise InvalidRecord(f"is a {record.platform} record, but the account is {platform}")
+    ext = record.external_id
+    if not isinstance(ext, str) or not ext.strip():
+        raise InvalidRecord("has no id")
+    if len(ext) > MAX_ID_LENGTH:
+        raise InvalidRecord(f"id is {len(ext)} characters long (at most {MAX_ID_LENGTH})")
+    if not isinstance(record.body, str):
+        raise InvalidRecord(f"text is {type(record.body).__name__}, not text")
+    rating = record.rating
+    if rating is not None and (
+        isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
+    ):
+        raise InvalidRecord(f"rating {rating!r} is not a whole number from 1 to 5")
+    _check_time("created_at", record.created_at)
+    _check_time("updated_at", record.updated_at)
+    if record.reply is not None:
+        _check_time("reply time", record.reply.replied_at)
+        if not isinstance(record.reply.text, str):
+            raise InvalidRecord("reply text is not text")
+    try:
+        json.dumps(record.raw, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRecord(f"raw payload is not storable as JSON: {exc}") from None
+    return record
+
+
+def _item_values(record: Review) -> dict[str, Any]:
+    return {
+        "author": _clean_text(record.author),
+        "author_id": _clean_text(record.author_id),
+        "rating": record.rating,
+        "title": _clean_text(record.title),
+        "body": _clean_text(record.body) or "",
+        "language": record.language,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "permalink": _clean_text(record.permalink),
+        "app_version": _clean_text(record.app_version),
+        "device": _clean_text(record.device),
+        "territory": record.territory,
+        "location": _clean_text(record.location),
+        "parent_id": record.parent_id,
+        "parent_text": _clean_text(record.parent_text),
+        "extra": record.extra or None,
+        "raw": dict(record.raw),
+        "content_hash": content_hash(record),
+    }
+
+
+def _content_time(record: Review) -> datetime | None:
+    return record.updated_at or record.created_at
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _batches(records: Iterable[object], size: int) -> Iterator[list[tuple[int, object]]]:
+    batch: list[tuple[int, object]] = []
+    for position, record in enumerate(records):
+        batch.append((position, record))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _raw_text(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=repr)[:1_000_000]
+    except (TypeError, ValueError):
+        return repr(value)[:1_000_000]
+
+
+def quarantine(
+    session: Session, account_id: int | None, origin: str, rejected: Sequence[Rejected]
+) -> None:
+    """Keep what could not be stored, raw, with its reason: nothing is silently dropped."""
+    if not rejected:
+        return
+    now = utcnow()
+    session.execute(
+        sa.insert(Quarantine),
+        [
+            {
+                "account_id": account_id,
+                "origin": origin[:300],
+                "position": r.position[:300],
+                "reason": _clean_text(r.reason) or "",
+                "raw": (_clean_text(_raw_text(r.raw)) or ""),
+                "created_at": now,
+            }
+            for r in rejected
+        ],
+    )
+
+
+def ingest(
+    session: Session,
+    account: SourceAccount,
+    records: Iterable[object],
+    *,
+    origin: str = "poll",
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    positions: Sequence[str] | None = None,
+) -> IngestReport:
+    """Upsert `records` for `account` in batches; the caller commits.
+
+    `positions` names each record's place in its file for quarantine messages.
+    """
+    assert account.id is not None
+    report = IngestReport()
+    for batch in _batches(records, batch_size):
+        part = _ingest_batch(session, account, batch, origin, now or utcnow(), positions)
+        report.add(part)
+    return report
+
+
+def _ingest_batch(
+    session: Session,
+    account: SourceAccount,
+    batch: list[tuple[int, object]],
+    origin: str,
+    now: datetime,
+    positions: Sequence[str] | None,
+) -> IngestReport:
+    report = IngestReport()
+    assert account.id is not None
+    account_id = account.id
+    valid: dict[str, Review] = {}
+    for position, record in batch:
+        where = positions[position] if positions else f"record {position + 1}"
+        try:
+            rec = validate(record, account.platform)
+        except InvalidRecord as exc:
+            report.rejected.append(Rejected(where, str(exc), getattr(record, "raw", record)))
+            continue
+        key = rec.external_id
+        previous = valid.get(key)
+        # The same review twice in one batch: keep its newest state.
+        if previous is None or _sort_time(rec) >= _sort_time(previous):
+            valid[key] = rec
+        report.unchanged += 0 if previous is None else 1
+    quarantine(session, account_id, origin, report.rejected)
+    if not valid:
+        return report
+
+    existing = {
+        row.external_id: row
+        for row in session.execute(
+            sa.select(
+                Item.id,  # type: ignore[call-overload]
+                Item.external_id,
+                Item.content_hash,
+                Item.status,
+                Item.raw,
+                Item.updated_at,
+                Item.created_at,
+                Item.title,
+                Item.body,
+                Item.rating,
+                Item.revision,
+            ).where(
+                Item.account_id == account_id,
+                Item.platform == account.platform,
+                Item.external_id.in_(list(valid)),  # type: ignore[attr-defined]
+            )
+        )
+    }
+    known_replies = _known_replies(session, [row.id for row in existing.values()])
+
+    new_records = [r for key, r in valid.items() if key not in existing]
+    events: list[dict[str, Any]] = []
+    replies: list[dict[str, Any]] = []
+    if new_records:
+        ids = _insert_items(session, account, new_records, now)
+        for rec, item_id in zip(new_records, ids, strict=True):
+            report.new += 1
+            report.changed_ids.append(item_id)
+            events.append(_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, {"origin": origin}))
+            if rec.reply is not None and rec.reply.text.strip():
+                replies.append(_platform_reply(item_id, rec, now))
+                events.append(_reply_event(item_id, rec, now))
+                report.replies_found += 1
+                if _reply_answers(rec):
+                    _set_status(session, item_id, ItemStatus.REPLIED)
+
+    for key, rec in valid.items():
+        row = existing.get(key)
+        if row is None:
+            continue
+        values = _item_values(rec)
+        edited = values["content_hash"] != row.content_hash
+        reply_new = (
+            rec.reply is not None
+            and rec.reply.text.strip() != ""
+            and not any(_same_text(rec.reply.text, text) for text in known_replies.get(row.id, []))
+        )
+        if not edited and not reply_new:
+            if values["raw"] != row.raw:
+                # Likes, device details, pagination noise: keep the newest payload, no event.
+                session.execute(
+                    sa.update(Item).where(Item.id == row.id).values(**values)  # type: ignore[arg-type]
+                )
+            report.unchanged += 1
+            continue
+        status = row.status
+        report.updated += 1
+        if edited:
+            report.changed_ids.append(row.id)
+            previous = {
+                "title": row.title,
+                "body": row.body,
+                "rating": row.rating,
+                "content_hash": row.content_hash,
+                "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+                "raw": row.raw,
+            }
+            events.append(
+                _event(
+                    row.id,
+                    EventKind.EDITED,
+                    PLATFORM_ACTOR,
+                    now,
+                    {"revision": row.revision + 1, "previous": previous, "origin": origin},
+                )
+            )
+            if status in (ItemStatus.REPLIED, ItemStatus.NO_REPLY_NEEDED):
+                # An answered review that changes needs a new answer: its clock restarts.
+                status = ItemStatus.OPEN
+                values["clock_started_at"] = rec.updated_at or now
+        if reply_new:
+            report.replies_found += 1
+            replies.append(_platform_reply(row.id, rec, now))
+            events.append(_reply_event(row.id, rec, now))
+        if rec.reply is not None and _reply_answers(rec) and (reply_new or not edited):
+            status = ItemStatus.REPLIED if status != ItemStatus.ESCALATED else status
+        update_values = values if edited else {"raw": values["raw"]}
+        session.execute(
+            sa.update(Item)
+            .where(Item.id == row.id)  # type: ignore[arg-type]
+            .values(
+                **update_values,
+                status=status,
+                revision=Item.revision + (1 if edited else 0),
+                version=Item.version + 1,
+            )
+        )
+    if replies:
+        session.execute(sa.insert(Reply), replies)
+    if events:
+        session.execute(sa.insert(Event), events)
+    return report
+
+
+def _sort_time(record: Review) -> float:
+    moment = _content_time(record)
+    return moment.timestamp() if moment else -math.inf
+
+
+def _reply_answers(record: Review) -> bool:
+    """A platform reply answers the current text unless the text was edited after it."""
+    assert record.reply is not None
+    reply_time = record.reply.replied_at
+    content_time = _content_time(record)
+    if reply_time is None or content_time is None:
+        return True
+    return reply_time >= content_time
+
+
+def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
+    if not item_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Reply.item_id, Reply.body).where(  # type: ignore[call-overload]
+            Reply.item_id.in_(item_ids),  # type: ignore[attr-defined]
+            Reply.state == ReplyState.SENT,
+        )
+    )
+    known: dict[int, list[str]] = {}
+    for item_id, body in rows:
+        known.setdefault(item_id, []).append(body)
+    return known
+
+
+def _insert_items(
+    session: Session, account: SourceAccount, records: list[Review], now: datetime
+) -> list[int]:
+    rows = [
+        {
+            **_item_values(rec),
+            "platform": account.platform,
+            "account_id": account.id,
+            "external_id": rec.external_id,
+            "first_seen_at": now,
+            "clock_started_at": rec.created_at or now,
+            "status": ItemStatus.NEW,
+            "revision": 1,
+            "version": 1,
+        }
+        for rec in records
+    ]
+    result = session.execute(
+        sa.insert(Item).returning(Item.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+        rows,
+    )
+    return [row[0] for row in result]
+
+
+def _set_status(session: Session, item_id: int, status: ItemStatus) -> None:
+    session.execute(
+        sa.update(Item).where(Item.id == item_id).values(status=status)  # type: ignore[arg-type]
+    )
+
+
+def _event(
+    item_id: int, kind: EventKind, actor: str, at: datetime, data: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {"item_id": item_id, "kind": kind, "actor": actor, "at": at, "data": data}
+
+
+def _platform_reply(item_id: int, record: Review, now: datetime) -> dict[str, Any]:
+    assert record.reply is not None
+    reply = record.reply
+    key = hashlib.sha256(
+        f"{record.platform}|{record.external_id}|{reply.replied_at}|{reply.text}".encode(
+            "utf-8", "surrogatepass"
+        )
+    ).hexdigest()[:40]
+    return {
+        "item_id": item_id,
+        "body": _clean_text(reply.text),
+        "origin": ReplyOrigin.PLATFORM,
+        "state": ReplyState.SENT,
+        "attempts": 0,
+        "idempotency_key": f"platform:{key}",
+        "platform_reply_id": reply.external_id,
+        "platform_state": reply.state,
+        "agent": None,
+        "created_at": now,
+        "sent_at": reply.replied_at,
+        "published_at": reply.replied_at if reply.state in (None, "PUBLISHED") else None,
+    }
+
+
+def _reply_event(item_id: int, record: Review, now: datetime) -> dict[str, Any]:
+    assert record.reply is not None
+    reply_time = record.reply.replied_at
+    return _event(
+        item_id,
+        EventKind.REPLIED,
+        PLATFORM_ACTOR,
+        reply_time or now,
+        {
+            "origin": ReplyOrigin.PLATFORM,
+            "time_known": reply_time is not None,
+            "platform_state": record.reply.state,
+        },
+    )
+
+
+def ensure_account(
+    session: Session,
+    name: str,
+    platform: Platform | str,
+    external_ref: str | None = None,
+    display_name: str | None = None,
+) -> SourceAccount:
+    """The account row for a configured source, created on first use."""
+    account = session.execute(
+        sa.select(SourceAccount).where(SourceAccount.name == name)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    if account is None:
+        account = SourceAccount(
+            name=name,
+            platform=str(platform),
+            external_ref=external_ref,
+            display_name=display_name,
+        )
+        session.add(account)
+        session.flush()
+    elif account.platform != str(platform):
+        raise InvalidRecord(
+            f"account '{name}' is a {account.platform} account, not {platform}"
+        )
+    else:
+        changed = False
+        if display_name and account.display_name != display_name:
+            account.display_name = display_name
+            changed = True
+        if external_ref and account.external_ref != external_ref:
+            account.external_ref = external_ref
+            changed = True
+        if changed:
+            session.add(account)
+            session.flush()
+    return account

@@ -1,0 +1,242 @@
+"""The tables of the inbox (SQLModel); the same schema on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores UTC and always hands back timezone-aware UTC, on SQLite (which drops zones) too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Plain JSON (not JSONB) on PostgreSQL too: it keeps the exact text of a raw payload,
+# including \u0000 escapes that JSONB refuses.
+JSONType = sa.JSON()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class ItemStatus(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    REPLIED = "replied"
+    ESCALATED = "escalated"
+    NO_REPLY_NEEDED = "no_reply_needed"
+
+
+#: Statuses in which an item still waits for a public response. Snoozing is not a status:
+#: a snoozed item keeps its status and is only hidden from the queue until `snoozed_until`.
+NEEDS_REPLY = (ItemStatus.NEW, ItemStatus.OPEN, ItemStatus.ESCALATED)
+
+
+class TagOrigin(enum.StrEnum):
+    MODEL = "model"
+    RULE = "rule"
+    HUMAN = "human"
+
+
+class ReplyState(enum.StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ReplyOrigin(enum.StrEnum):
+    TOOL = "tool"  # written and sent from this inbox
+    PLATFORM = "platform"  # found already on the platform (made elsewhere, or before the tool)
+
+
+class EventKind(enum.StrEnum):
+    RECEIVED = "received"
+    EDITED = "edited"
+    TAGGED = "tagged"
+    RETAGGED = "retagged"
+    VIEWED = "viewed"
+    REPLIED = "replied"
+    ESCALATED = "escalated"
+    EXPORTED = "exported"
+    STATUS = "status"
+    SNOOZED = "snoozed"
+    ASSIGNED = "assigned"
+
+
+class SourceAccount(SQLModel, table=True):
+    """One configured account on one platform, and where its polling stands."""
+
+    __tablename__ = "source_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    platform: str = Field(max_length=20, index=True)
+    external_ref: str | None = Field(default=None, max_length=300)
+    display_name: str | None = Field(default=None, max_length=300)
+    cursor: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    last_poll_at: datetime | None = _ts()
+    last_success_at: datetime | None = _ts()
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    consecutive_failures: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Item(SQLModel, table=True):
+    """One review or comment, as last seen on its platform, with its place in the queue."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "account_id", "external_id", name="uq_item_platform_key"),
+        sa.Index("ix_item_status_created", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20, index=True)
+    account_id: int = Field(foreign_key="source_account.id", index=True)
+    external_id: str = Field(max_length=500)
+    author: str | None = Field(default=None, sa_type=sa.Text)
+    author_id: str | None = Field(default=None, max_length=300)
+    rating: int | None = Field(default=None, index=True)
+    title: str | None = Field(default=None, sa_type=sa.Text)
+    body: str = Field(default="", sa_type=sa.Text)
+    language: str | None = Field(default=None, max_length=20)
+    created_at: datetime | None = _ts(index=True)
+    updated_at: datetime | None = _ts()
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # When the response clock (re)started: platform publish time, else first seen; an edit of an
+    # item that had been answered restarts it. Kept here so SLA filters are one indexed query.
+    clock_started_at: datetime | None = _ts(index=True)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    app_version: str | None = Field(default=None, max_length=100)
+    device: str | None = Field(default=None, max_length=200)
+    territory: str | None = Field(default=None, max_length=20)
+    location: str | None = Field(default=None, max_length=300)
+    parent_id: str | None = Field(default=None, max_length=300)
+    parent_text: str | None = Field(default=None, sa_type=sa.Text)
+    extra: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    raw: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    content_hash: str = Field(max_length=64)
+    revision: int = Field(default=1)
+    status: str = Field(default=ItemStatus.NEW, max_length=20)
+    snoozed_until: datetime | None = _ts()
+    assignee: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = _ts()
+    # Bumped on every change, so concurrent writers can detect a lost update.
+    version: int = Field(default=1)
+
+
+class Tag(SQLModel, table=True):
+    """A theme on an item. A human row overrides model/rule rows for the same theme."""
+
+    __tablename__ = "tag"
+    __table_args__ = (sa.UniqueConstraint("item_id", "theme", "origin", name="uq_tag_item_theme"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
+    theme: str = Field(max_length=100, index=True)
+    score: float | None = None
+    origin: str = Field(max_length=10)
+    # False on a human row means "a person said this theme does not apply".
+    active: bool = Field(default=True)
+    model_version: str | None = Field(default=None, max_length=100)
+    taxonomy_version: str | None = Field(default=None, max_length=100)
+    created_by: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Escalation(SQLModel, table=True):
+    """Why an item goes to the CX team, and whether it has been handed over."""
+
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
+    reasons: list[str] = Field(default_factory=list, sa_type=JSONType)
+    severity: str = Field(default="normal", max_length=20)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    created_by: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    exported_at: datetime | None = _ts()
+    export_batch: str | None = Field(default=None, max_length=100, index=True)
+
+
+class Reply(SQLModel, table=True):
+    """The outbox, and the record of every public response an item has had."""
+
+    __tablename__ = "reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
+    body: str = Field(sa_type=sa.Text)
+    origin: str = Field(default=ReplyOrigin.TOOL, max_length=10)
+    template_id: str | None = Field(default=None, max_length=200)
+    template_hash: str | None = Field(default=None, max_length=64)
+    state: str = Field(default=ReplyState.DRAFT, max_length=12, index=True)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    idempotency_key: str = Field(max_length=100, unique=True)
+    platform_reply_id: str | None = Field(default=None, max_length=300)
+    platform_state: str | None = Field(default=None, max_length=40)
+    agent: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    queued_at: datetime | None = _ts()
+    send_after: datetime | None = _ts()
+    sent_at: datetime | None = _ts()
+    published_at: datetime | None = _ts()
+
+
+class Event(SQLModel, table=True):
+    """Append-only log of everything that happened to an item; SLA figures come from it."""
+
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_item_at", "item_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int | None = Field(
+        default=None, foreign_key="item.id", nullable=True, ondelete="CASCADE"
+    )
+    kind: str = Field(max_length=20, index=True)
+    actor: str | None = Field(default=None, max_length=100)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    data: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+
+
+class Quarantine(SQLModel, table=True):
+    """A record that could not be stored, kept raw with the reason, so nothing is lost."""
+
+    __tablename__ = "quarantine"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="source_account.id", nullable=True)
+    origin: str = Field(max_length=300)  # file name, or "poll"
+    position: str = Field(max_length=300)
+    reason: str = Field(sa_type=sa.Text)
+    raw: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -1,0 +1,213 @@
+"""Ingest on SQLite and PostgreSQL: idempotence, edits, platform replies, quarantine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from inbox.db import session_scope
+from inbox.ingest import IngestReport, content_hash, ensure_account, ingest
+from inbox.models import Event, Item, Quarantine, Reply, SourceAccount
+from sources.base import Platform, PlatformReply, Review
+
+T0 = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def review(ext: str, body: str = "Pickup was on time, paid by UPI", **kw: Any) -> Review:
+    fields: dict[str, Any] = {
+        "platform": Platform.GOOGLE_PLAY,
+        "external_id": ext,
+        "body": body,
+        "raw": {"reviewId": ext, "text": body},
+        "created_at": T0,
+        "updated_at": T0,
+        "author": "Ravi Kumar",
+        "rating": 4,
+    }
+    fields.update(kw)
+    return Review(**fields)
+
+
+def run(engine: Engine, records: list[Any], account: str = "play") -> IngestReport:
+    with session_scope(engine) as session:
+        acct = ensure_account(session, account, Platform.GOOGLE_PLAY, "in.resello.app")
+        return ingest(session, acct, records, origin="test", now=NOW)
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to compare database states exactly."""
+    out = {}
+    with engine.connect() as conn:
+        for table in ("source_account", "item", "tag", "escalation", "reply", "event", "quarantine"):
+            rows = conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all()
+            out[table] = [tuple(r) for r in rows]
+    return out
+
+
+def items(engine: Engine) -> list[Item]:
+    with Session(engine) as s:
+        return list(s.execute(sa.select(Item).order_by(Item.id)).scalars())
+
+
+def events(engine: Engine, item_id: int) -> list[Event]:
+    with Session(engine) as s:
+        return list(
+            s.execute(sa.select(Event).where(Event.item_id == item_id).order_by(Event.id)).scalars()
+        )
+
+
+def test_new_records_are_stored_with_raw_payload_and_received_event(engine: Engine) -> None:
+    report = run(engine, [review("gp:1"), review("gp:2", "App crash ho raha hai OTP ke baad 😡", rating=1)])
+    assert (report.new, report.updated, report.unchanged, report.rejected) == (2, 0, 0, [])
+    stored = items(engine)
+    assert [i.external_id for i in stored] == ["gp:1", "gp:2"]
+    second = stored[1]
+    assert second.body == "App crash ho raha hai OTP ke baad 😡"
+    assert second.rating == 1
+    assert second.raw == {"reviewId": "gp:2", "text": "App crash ho raha hai OTP ke baad 😡"}
+    assert second.created_at == T0 and second.created_at.tzinfo is not None
+    assert second.first_seen_at == NOW
+    assert second.clock_started_at == T0
+    assert second.status == "new"
+    assert [e.kind for e in events(engine, second.id or 0)] == ["received"]
+    assert sorted(report.changed_ids) == [stored[0].id, stored[1].id]
+
+
+def test_ingesting_the_same_records_twice_changes_nothing(engine: Engine) -> None:
+    records = [
+        review("gp:1"),
+        review("gp:2", reply=PlatformReply("Thanks Ravi!", T0 + timedelta(hours=3))),
+    ]
+    run(engine, records)
+    before = dump(engine)
+    again = run(engine, records)
+    assert (again.new, again.updated, again.unchanged, again.replies_found) == (0, 0, 2, 0)
+    assert dump(engine) == before
+
+
+def test_edit_reopens_answered_item_and_keeps_history(engine: Engine) -> None:
+    replied = review("gp:9", "Payment not received yet", rating=1,
+                     reply=PlatformReply("Sorry! Checking now.", T0 + timedelta(hours=2)))
+    run(engine, [replied])
+    [item] = items(engine)
+    assert item.status == "replied"
+
+    later = T0 + timedelta(days=1)
+    edited = replace(replied, body="Got the money finally, 4 stars", rating=4, updated_at=later,
+                     raw={"reviewId": "gp:9", "text": "Got the money finally, 4 stars"})
+    report = run(engine, [edited])
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 0)
+    [item] = items(engine)
+    assert item.body == "Got the money finally, 4 stars"
+    assert item.rating == 4
+    assert item.revision == 2
+    assert item.status == "open"  # the old reply answered the old text
+    assert item.clock_started_at == later
+    assert item.content_hash == content_hash(edited)
+    kinds = [e.kind for e in events(engine, item.id or 0)]
+    assert kinds == ["received", "replied", "edited"]
+    edit = events(engine, item.id or 0)[-1]
+    assert edit.data is not None
+    assert edit.data["previous"]["body"] == "Payment not received yet"
+    assert edit.data["previous"]["rating"] == 1
+    assert edit.data["previous"]["raw"] == {"reviewId": "gp:9", "text": "Payment not received yet"}
+
+
+def test_platform_reply_is_recorded_as_a_response_with_its_time(engine: Engine) -> None:
+    at = T0 + timedelta(hours=5)
+    run(engine, [review("gp:5", reply=PlatformReply("Thank you!", at, state="PUBLISHED"))])
+    [item] = items(engine)
+    assert item.status == "replied"
+    with Session(engine) as s:
+        [reply] = s.execute(sa.select(Reply)).scalars().all()
+    assert (reply.origin, reply.state, reply.body, reply.sent_at) == ("platform", "sent", "Thank you!", at)
+    replied = [e for e in events(engine, item.id or 0) if e.kind == "replied"]
+    assert [(e.at, e.actor) for e in replied] == [(at, "platform")]
+
+
+def test_reply_found_later_marks_item_replied_once(engine: Engine) -> None:
+    run(engine, [review("gp:7")])
+    answered = review("gp:7", reply=PlatformReply("Hi, we have refunded it", T0 + timedelta(hours=30)))
+    first = run(engine, [answered])
+    second = run(engine, [answered])
+    assert (first.updated, first.replies_found, second.replies_found, second.unchanged) == (1, 1, 0, 1)
+    [item] = items(engine)
+    assert item.status == "replied"
+    assert [e.kind for e in events(engine, item.id or 0)] == ["received", "replied"]
+
+
+def test_bad_records_are_quarantined_and_the_rest_lands(engine: Engine) -> None:
+    naive = datetime(2026, 11, 20, 6, 30)  # noqa: DTZ001  (the point of the test)
+    records: list[Any] = [
+        review("gp:ok1"),
+        review("", body="no id"),
+        review("gp:bad-rating", rating=7),
+        review("gp:naive", created_at=naive),
+        "not a record",
+        review("gp:ok2", body="नमस्ते, pickup late tha \u202e RTL \x00 nul"),
+    ]
+    report = run(engine, records)
+    assert report.new == 2
+    reasons = [(r.position, r.reason) for r in report.rejected]
+    assert reasons == [
+        ("record 2", "has no id"),
+        ("record 3", "rating 7 is not a whole number from 1 to 5"),
+        ("record 4", "created_at 2026-11-20T06:30:00 has no time zone"),
+        ("record 5", "not a review record (str)"),
+    ]
+    with Session(engine) as s:
+        kept = s.execute(sa.select(Quarantine).order_by(Quarantine.id)).scalars().all()
+    assert [q.reason for q in kept] == [r for _p, r in reasons]
+    assert kept[0].origin == "test"
+    stored = {i.external_id: i for i in items(engine)}
+    # NUL cannot live in PostgreSQL text: replaced, everything else kept as written.
+    assert stored["gp:ok2"].body == "नमस्ते, pickup late tha \u202e RTL \ufffd nul"
+    assert stored["gp:ok2"].raw["text"] == "नमस्ते, pickup late tha \u202e RTL \x00 nul"
+
+
+def test_same_external_id_in_two_accounts_are_two_items(engine: Engine) -> None:
+    run(engine, [review("gp:1")], account="play")
+    run(engine, [review("gp:1")], account="play-lite")
+    assert len(items(engine)) == 2
+
+
+def test_duplicate_within_a_batch_keeps_newest(engine: Engine) -> None:
+    old = review("gp:3", "first text")
+    new = replace(old, body="second text", updated_at=T0 + timedelta(hours=1))
+    report = run(engine, [new, old])
+    assert (report.new, report.unchanged) == (1, 1)
+    assert items(engine)[0].body == "second text"
+
+
+def test_metadata_only_change_updates_raw_without_event(engine: Engine) -> None:
+    run(engine, [review("gp:4")])
+    bumped = review("gp:4", raw={"reviewId": "gp:4", "text": "x", "thumbsUpCount": 3})
+    report = run(engine, [bumped])
+    assert (report.updated, report.unchanged) == (0, 1)
+    [item] = items(engine)
+    assert item.raw["thumbsUpCount"] == 3
+    assert [e.kind for e in events(engine, item.id or 0)] == ["received"]
+
+
+def test_large_batch_spans_several_internal_batches(engine: Engine) -> None:
+    records = [review(f"gp:{n}", f"review number {n} 👍") for n in range(1234)]
+    report = run(engine, records)
+    assert report.new == 1234
+    assert len(items(engine)) == 1234
+    assert run(engine, records).unchanged == 1234
+
+
+def test_account_platform_mismatch_is_refused(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ensure_account(session, "store", Platform.GBP, "accounts/1/locations/2")
+    with pytest.raises(ValueError, match="is a gbp account"), session_scope(engine) as session:
+        ensure_account(session, "store", Platform.GOOGLE_PLAY)
+    with Session(engine) as s:
+        assert s.execute(sa.select(SourceAccount.platform)).scalars().all() == ["gbp"]
