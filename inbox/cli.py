@@ -8,11 +8,11 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-import typer
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
@@ -29,19 +29,8 @@ from inbox.config import (
 from inbox.db import create_db_engine, describe, ensure_schema, upgrade
 from inbox.errors import ConfigError, InboxError
 from inbox.importer import ImportResult, import_file
-from inbox.service import InboxService
+from inbox.service import InboxService, ItemFilter
 from sources.formats import FORMATS
-
-app = typer.Typer(
-    name="inbox",
-    help="A terminal inbox for Google Play, App Store, Business Profile reviews and Instagram comments.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-db_app = typer.Typer(help="Database maintenance.", rich_markup_mode=None)
-app.add_typer(db_app, name="db")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -52,15 +41,15 @@ class State:
     """Global options, resolved lazily so `--help` never touches the database."""
 
     db: str | None
+    db_from_command_line: bool
     config_path: Path | None
     debug: bool
     _config: Config | None = None
-    _config_file: Path | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config, self._config_file = load_config(self.config_path)
+            self._config, _found = load_config(self.config_path)
         return self._config
 
     def engine(self) -> Engine:
@@ -72,107 +61,116 @@ class State:
         return InboxService(self.engine(), self.config)
 
 
-def _state(ctx: typer.Context) -> State:
-    state = ctx.obj
-    assert isinstance(state, State)
-    return state
+pass_state = click.make_pass_decorator(State)
 
 
-@app.callback(invoke_without_command=True)
-def root(
-    ctx: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            envvar="INBOX_DATABASE_URL",
-            help="Database: a SQLAlchemy URL or a SQLite file path.",
-            show_envvar=True,
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", envvar="INBOX_CONFIG", help="Config file (TOML).", show_envvar=True),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    """Open the inbox; the commands below do the rest."""
-    if version:
-        out.print(f"review-inbox {__version__}")
-        raise typer.Exit(0)
-    ctx.obj = State(db=db, config_path=config, debug=debug)
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    envvar="INBOX_DATABASE_URL",
+    show_envvar=True,
+    metavar="URL|PATH",
+    help="Database: a SQLAlchemy URL or a SQLite file path.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="INBOX_CONFIG",
+    show_envvar=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (TOML).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(__version__, prog_name="review-inbox")
+@click.pass_context
+def app(ctx: click.Context, db: str | None, config_path: Path | None, debug: bool) -> None:
+    """A terminal inbox for Google Play, App Store and Business Profile reviews and
+    Instagram comments."""
+    from_cli = ctx.get_parameter_source("db") is ParameterSource.COMMANDLINE
+    ctx.obj = State(db=db, db_from_command_line=from_cli, config_path=config_path, debug=debug)
     if ctx.invoked_subcommand is None:
         # The Textual inbox arrives with issue #6; until then the bare command explains itself.
-        out.print(ctx.get_help())
+        out.print(ctx.get_help(), markup=False)
 
 
 @app.command()
-def init(
-    ctx: typer.Context,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@pass_state
+def init(state: State, force: bool) -> None:
     """Write a commented example configuration file."""
-    state = _state(ctx)
     target = (state.config_path or default_config_path()).expanduser()
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists (use --force to overwrite it)")
     target.parent.mkdir(parents=True, exist_ok=True)
     example = (Path(__file__).parent / "example_config.toml").read_text(encoding="utf-8")
     target.write_text(example, encoding="utf-8")
-    out.print(f"Wrote {target}. Edit it, then run `inbox doctor`.")
+    out.print(f"Wrote {target}. Edit it, then run `inbox doctor`.", markup=False)
 
 
 @app.command()
-def doctor(ctx: typer.Context) -> None:
+@pass_state
+def doctor(state: State) -> None:
     """Check the configuration, the database and every source's credentials; change nothing."""
     from inbox.doctor import run_checks
 
-    state = _state(ctx)
-    checks = run_checks(state.config_path, state.db)
     problems = 0
-    for check in checks:
-        mark = "[green]ok[/]  " if check.ok else ("[yellow]warn[/]" if check.warning else "[red]FAIL[/]")
+    for check in run_checks(state.config_path, state.db):
+        if check.ok:
+            mark = "[green]ok  [/]"
+        elif check.warning:
+            mark = "[yellow]warn[/]"
+        else:
+            mark = "[red]FAIL[/]"
+            problems += 1
         out.print(f"{mark} {check.subject}: ", end="")
         out.print(check.message, markup=False)
         if not check.ok and check.fix:
-            out.print("       fix: ", end="")
-            out.print(check.fix, markup=False)
-        problems += 0 if check.ok or check.warning else 1
+            out.print(f"     fix: {check.fix}", markup=False)
     if problems:
-        raise typer.Exit(1)
+        sys.exit(1)
 
 
 @app.command()
-def stats(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def stats(state: State, as_json: bool) -> None:
     """Counts by platform, account, status, theme and escalation."""
-    figures = _state(ctx).service().stats()
+    figures = state.service().stats()
     if as_json:
-        out.print_json(json.dumps(figures))
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
         return
-    out.print(f"[bold]{figures['total']}[/] items, {figures['needs_reply']} need a reply, "
-              f"{figures['escalated']} escalated, {figures['quarantined']} quarantined")
-    for key, title in (("by_platform", "Platform"), ("by_account", "Account"),
-                       ("by_status", "Status"), ("by_theme", "Theme")):
+    out.print(
+        f"[bold]{figures['total']}[/] items, {figures['needs_reply']} need a reply, "
+        f"{figures['escalated']} escalated, {figures['quarantined']} quarantined"
+    )
+    sections = (
+        ("by_platform", "platform"),
+        ("by_account", "account"),
+        ("by_status", "status"),
+        ("by_theme", "theme"),
+    )
+    for key, title in sections:
         if not figures[key]:
             continue
-        table = Table(title=None, show_edge=False, box=None, pad_edge=False)
+        table = Table(show_edge=False, box=None, pad_edge=False)
         table.add_column(title)
         table.add_column("items", justify="right")
         for name, count in figures[key].items():
             table.add_row(name, str(count))
-        out.print(table)
         out.print()
+        out.print(table)
 
 
 def _zone(name: str | None, config: Config) -> ZoneInfo:
     try:
         return ZoneInfo(name) if name else config.working_hours.zone()
     except (ZoneInfoNotFoundError, ValueError):
-        raise typer.BadParameter(f"'{name}' is not an IANA time zone such as Asia/Kolkata") from None
+        raise click.BadParameter(
+            f"'{name}' is not an IANA time zone such as Asia/Kolkata", param_hint="--tz"
+        ) from None
 
 
 def _print_import(result: ImportResult) -> None:
@@ -194,47 +192,6 @@ def _print_import(result: ImportResult) -> None:
         err.print("  (rejected records are kept with their reason in the quarantine table)")
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Files of raw platform payloads.")],
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="One of: " + ", ".join(FORMATS) + ". Detected from the content when omitted.",
-            click_type=click.Choice(list(FORMATS)),
-        ),
-    ] = None,
-    account: Annotated[
-        str | None, typer.Option("--account", help="Source name the records belong to.")
-    ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option("--tz", help="Zone for timestamps without one (default: working_hours)."),
-    ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when any record is rejected.")
-    ] = False,
-) -> None:
-    """Ingest files of raw platform payloads (backfill, exports, recorded API responses)."""
-    state = _state(ctx)
-    zone = _zone(tz, state.config)
-    engine = state.engine()
-    results: list[ImportResult] = []
-    with _progress() as progress:
-        task = progress.add_task("importing", total=len(files))
-        for path in files:
-            progress.update(task, description=f"importing {path.name}")
-            results.append(import_file(engine, state.config, path, fmt=fmt, account=account, naive_tz=zone))
-            progress.advance(task)
-    for result in results:
-        _print_import(result)
-    if strict and any(r.rejected for r in results):
-        raise typer.Exit(1)
-
-
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -246,11 +203,57 @@ def _progress() -> Progress:
     )
 
 
-@app.command()
-def demo(
-    ctx: typer.Context,
-    no_tui: Annotated[bool, typer.Option("--no-tui", help="Load the data, do not open the inbox.")] = False,
+@app.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    help="The payload shape; detected from the content when omitted.",
+)
+@click.option("--account", help="Source name the records belong to.")
+@click.option("--tz", help="Zone for timestamps without one (default: working_hours.timezone).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any record is rejected.")
+@pass_state
+def import_(
+    state: State,
+    files: tuple[Path, ...],
+    fmt: str | None,
+    account: str | None,
+    tz: str | None,
+    strict: bool,
 ) -> None:
+    """Ingest files of raw platform payloads (backfill, exports, recorded API responses).
+
+    \b
+    Formats:
+    """
+    zone = _zone(tz, state.config)
+    engine = state.engine()
+    results: list[ImportResult] = []
+    with _progress() as progress:
+        task = progress.add_task("importing", total=len(files))
+        for path in files:
+            progress.update(task, description=f"importing {path.name}")
+            results.append(
+                import_file(engine, state.config, path, fmt=fmt, account=account, naive_tz=zone)
+            )
+            progress.advance(task)
+    for result in results:
+        _print_import(result)
+    if strict and any(r.rejected for r in results):
+        sys.exit(1)
+
+
+assert import_.help is not None
+import_.help += "\n".join(f"  {name:13} {spec.description}" for name, spec in FORMATS.items())
+
+
+@app.command()
+@click.option("--no-tui", is_flag=True, help="Load the data, do not open the inbox.")
+@pass_state
+def demo(state: State, no_tui: bool) -> None:
     """Load the bundled demo data into a fresh demo database and open the inbox.
 
     The demo never touches your real database: it uses a demo file in the data dir, or the
@@ -258,19 +261,17 @@ def demo(
     """
     from inbox.demo import load_demo
 
-    state = _state(ctx)
-    explicit = _explicit_db(ctx)
-    if explicit is None:
+    if state.db_from_command_line and state.db:
+        url = state.db
+    else:
         path = demo_database_path()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = str(path)
-    else:
-        url = explicit
     engine = create_db_engine(url)
     ensure_schema(engine)
     service = InboxService(engine, state.config)
-    if service.count_items() or service.accounts():
+    if service.count_items(ItemFilter(include_snoozed=True)) or service.accounts():
         raise InboxError(
             f"{describe(engine)} already holds data; the demo loads only into an empty database"
         )
@@ -279,64 +280,56 @@ def demo(
         results = load_demo(engine, datetime.now(UTC))
     figures = service.stats()
     rejected = sum(len(r.rejected) for r in results)
+    platforms = ", ".join(f"{k} {v}" for k, v in figures["by_platform"].items())
     out.print(
-        f"Demo database {describe(engine)}: {figures['total']} items "
-        f"({', '.join(f'{k} {v}' for k, v in figures['by_platform'].items())}), "
+        f"Demo database {describe(engine)}: {figures['total']} items ({platforms}), "
         f"{figures['needs_reply']} need a reply, {rejected} rejected.",
         markup=False,
     )
     out.print(f"Try: inbox --db {url} stats", markup=False)
     if not no_tui:
-        out.print("(The Textual inbox is not built yet; this loaded the data only.)")
+        out.print("(The Textual inbox is not built yet: this loaded the data only.)")
 
 
-def _explicit_db(ctx: typer.Context) -> str | None:
-    """--db given on the command line (not the environment), for commands that must not
-    fall back to the user's real database."""
-    parent = ctx.parent
-    if parent is None:
-        return None
-    source = parent.get_parameter_source("db")
-    if source is click.core.ParameterSource.COMMANDLINE:
-        value = parent.params.get("db")
-        return str(value) if value else None
-    return None
+@app.group()
+def db() -> None:
+    """Database maintenance."""
 
 
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
+@db.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
     """Apply database migrations (other commands do this automatically when needed)."""
-    state = _state(ctx.parent) if ctx.parent else None
-    assert state is not None
     engine = create_db_engine(database_url(state.config, state.db))
     upgrade(engine)
     out.print(f"{describe(engine)} is up to date.", markup=False)
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point: maps errors to one line and exit codes."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+def _fail(message: str, code: int = 1) -> NoReturn:
+    err.print(message, markup=False)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps errors to one line on stderr and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
     try:
-        code = app(args=argv, standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        app.main(args=args, prog_name="inbox", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        err.print("Aborted.")
-        sys.exit(1)
+        _fail("Aborted.")
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except InboxError as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"{exc.title}: {exc}", markup=False)
-        sys.exit(1)
+        _fail(f"{exc.title}: {exc}")
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
         if debug:
             raise
-        err.print(f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                  markup=False)
-        sys.exit(1)
+        _fail(f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")

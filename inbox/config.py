@@ -280,7 +280,9 @@ def load_config(path: Path | None = None) -> tuple[Config, Path | None]:
 
     A missing default file means built-in defaults; a missing explicit file is an error.
     """
-    explicit = path or (Path(os.environ["INBOX_CONFIG"]) if os.environ.get("INBOX_CONFIG") else None)
+    explicit = path or (
+        Path(os.environ["INBOX_CONFIG"]) if os.environ.get("INBOX_CONFIG") else None
+    )
     target = (explicit or default_config_path()).expanduser()
     if not target.exists():
         if explicit is not None:

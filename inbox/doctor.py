@@ -118,15 +118,24 @@ def _check_database(config: Config, db: str | None) -> Check:
         current = current_revision(engine)
     except (InboxError, SQLAlchemyError, OSError) as exc:
         reason = getattr(exc, "orig", None) or exc
-        return Check("database", False, f"cannot open {url}: {reason}",
-                     "check --db / INBOX_DATABASE_URL / [database] url and that the server runs")
+        return Check(
+            "database",
+            False,
+            f"cannot open {url}: {reason}",
+            "check --db / INBOX_DATABASE_URL / [database] url and that the server runs",
+        )
     where = describe(engine)
     if current is None:
-        return Check("database", False, f"{where} is empty; it will be created on first use",
-                     warning=True)
+        return Check(
+            "database", False, f"{where} is empty; it will be created on first use", warning=True
+        )
     if current != head_revision():
-        return Check("database", False, f"{where} is at schema {current}, newest is {head_revision()}",
-                     "run `inbox db upgrade`")
+        return Check(
+            "database",
+            False,
+            f"{where} is at schema {current}, newest is {head_revision()}",
+            "run `inbox db upgrade`",
+        )
     return Check("database", True, f"{where} (schema {current})")
 
 
@@ -149,7 +158,8 @@ def run_checks(config_path: Path | None, db: str | None) -> list[Check]:
     ]
     checks.append(_check_database(config, db))
     if not config.sources:
-        checks.append(Check("sources", False, "none configured", "add [[sources]] blocks",
-                            warning=True))
+        checks.append(
+            Check("sources", False, "none configured", "add [[sources]] blocks", warning=True)
+        )
     checks.extend(check_source(s) for s in config.sources)
     return checks

@@ -8,8 +8,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 import sqlalchemy as sa
+from sources.formats import FORMATS, ParseOptions, parse_bytes
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inbox.config import Config
 from inbox.db import session_scope
@@ -17,7 +18,6 @@ from inbox.errors import ImportFileError
 from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import SourceAccount
 from sources.base import ParseError, Rejected, Review
-from sources.formats import FORMATS, ParseOptions, parse_bytes
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -58,9 +58,11 @@ def _resolve_account(
                     f"--account {explicit} is a {source.platform} source, but the file holds "
                     f"{platform} records"
                 )
-            return ensure_account(session, source.name, platform, source.account, source.display_name)
+            return ensure_account(
+                session, source.name, platform, source.account, source.display_name
+            )
         existing = session.execute(
-            sa.select(SourceAccount).where(SourceAccount.name == explicit)  # type: ignore[arg-type]
+            sa.select(SourceAccount).where(col(SourceAccount.name) == explicit)
         ).scalar_one_or_none()
         if existing is not None and existing.platform != platform:
             raise ImportFileError(
@@ -73,10 +75,10 @@ def _resolve_account(
         for source in candidates:
             if source.account == hint:
                 return ensure_account(session, source.name, platform, hint, source.display_name)
-        known = session.execute(
+        known: SourceAccount | None = session.execute(
             sa.select(SourceAccount).where(
-                SourceAccount.platform == platform,  # type: ignore[arg-type]
-                SourceAccount.external_ref == hint,  # type: ignore[arg-type]
+                col(SourceAccount.platform) == platform,
+                col(SourceAccount.external_ref) == hint,
             )
         ).scalar_one_or_none()
         if known is not None:
@@ -87,7 +89,7 @@ def _resolve_account(
         return ensure_account(session, only.name, platform, only.account, only.display_name)
     in_db = list(
         session.execute(
-            sa.select(SourceAccount).where(SourceAccount.platform == platform)  # type: ignore[arg-type]
+            sa.select(SourceAccount).where(col(SourceAccount.platform) == platform)
         ).scalars()
     )
     return in_db[0] if len(in_db) == 1 else None
@@ -127,8 +129,7 @@ def import_bytes(
             target = _resolve_account(session, config, platform, hint, account)
             if target is None:
                 reason = (
-                    f"cannot tell which {platform} account this belongs to; "
-                    "pass --account NAME"
+                    f"cannot tell which {platform} account this belongs to; pass --account NAME"
                 )
                 unplaced = [
                     Rejected(f"record id {r.external_id}", reason, dict(r.raw)) for r in records

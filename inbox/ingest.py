@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inbox.models import (
     Event,
@@ -239,21 +239,21 @@ def _ingest_batch(
         row.external_id: row
         for row in session.execute(
             sa.select(
-                Item.id,  # type: ignore[call-overload]
-                Item.external_id,
-                Item.content_hash,
-                Item.status,
-                Item.raw,
-                Item.updated_at,
-                Item.created_at,
-                Item.title,
-                Item.body,
-                Item.rating,
-                Item.revision,
+                col(Item.id),
+                col(Item.external_id),
+                col(Item.content_hash),
+                col(Item.status),
+                col(Item.raw),
+                col(Item.updated_at),
+                col(Item.created_at),
+                col(Item.title),
+                col(Item.body),
+                col(Item.rating),
+                col(Item.revision),
             ).where(
-                Item.account_id == account_id,
-                Item.platform == account.platform,
-                Item.external_id.in_(list(valid)),  # type: ignore[attr-defined]
+                col(Item.account_id) == account_id,
+                col(Item.platform) == account.platform,
+                col(Item.external_id).in_(list(valid)),
             )
         )
     }
@@ -289,16 +289,14 @@ def _ingest_batch(
         if not edited and not reply_new:
             if values["raw"] != row.raw:
                 # Likes, device details, pagination noise: keep the newest payload, no event.
-                session.execute(
-                    sa.update(Item).where(Item.id == row.id).values(**values)  # type: ignore[arg-type]
-                )
+                session.execute(sa.update(Item).where(col(Item.id) == row.id).values(**values))
             report.unchanged += 1
             continue
         status = row.status
         report.updated += 1
         if edited:
             report.changed_ids.append(row.id)
-            previous = {
+            before = {
                 "title": row.title,
                 "body": row.body,
                 "rating": row.rating,
@@ -312,7 +310,7 @@ def _ingest_batch(
                     EventKind.EDITED,
                     PLATFORM_ACTOR,
                     now,
-                    {"revision": row.revision + 1, "previous": previous, "origin": origin},
+                    {"revision": row.revision + 1, "previous": before, "origin": origin},
                 )
             )
             if status in (ItemStatus.REPLIED, ItemStatus.NO_REPLY_NEEDED):
@@ -328,12 +326,12 @@ def _ingest_batch(
         update_values = values if edited else {"raw": values["raw"]}
         session.execute(
             sa.update(Item)
-            .where(Item.id == row.id)  # type: ignore[arg-type]
+            .where(col(Item.id) == row.id)
             .values(
                 **update_values,
                 status=status,
-                revision=Item.revision + (1 if edited else 0),
-                version=Item.version + 1,
+                revision=col(Item.revision) + (1 if edited else 0),
+                version=col(Item.version) + 1,
             )
         )
     if replies:
@@ -362,9 +360,9 @@ def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]
     if not item_ids:
         return {}
     rows = session.execute(
-        sa.select(Reply.item_id, Reply.body).where(  # type: ignore[call-overload]
-            Reply.item_id.in_(item_ids),  # type: ignore[attr-defined]
-            Reply.state == ReplyState.SENT,
+        sa.select(col(Reply.item_id), col(Reply.body)).where(
+            col(Reply.item_id).in_(item_ids),
+            col(Reply.state) == ReplyState.SENT,
         )
     )
     known: dict[int, list[str]] = {}
@@ -391,16 +389,14 @@ def _insert_items(
         for rec in records
     ]
     result = session.execute(
-        sa.insert(Item).returning(Item.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+        sa.insert(Item).returning(col(Item.id), sort_by_parameter_order=True),
         rows,
     )
     return [row[0] for row in result]
 
 
 def _set_status(session: Session, item_id: int, status: ItemStatus) -> None:
-    session.execute(
-        sa.update(Item).where(Item.id == item_id).values(status=status)  # type: ignore[arg-type]
-    )
+    session.execute(sa.update(Item).where(col(Item.id) == item_id).values(status=status))
 
 
 def _event(
@@ -458,7 +454,7 @@ def ensure_account(
 ) -> SourceAccount:
     """The account row for a configured source, created on first use."""
     account = session.execute(
-        sa.select(SourceAccount).where(SourceAccount.name == name)  # type: ignore[arg-type]
+        sa.select(SourceAccount).where(col(SourceAccount.name) == name)
     ).scalar_one_or_none()
     if account is None:
         account = SourceAccount(
@@ -470,9 +466,7 @@ def ensure_account(
         session.add(account)
         session.flush()
     elif account.platform != str(platform):
-        raise InvalidRecord(
-            f"account '{name}' is a {account.platform} account, not {platform}"
-        )
+        raise InvalidRecord(f"account '{name}' is a {account.platform} account, not {platform}")
     else:
         changed = False
         if display_name and account.display_name != display_name:

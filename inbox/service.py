@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inbox.calendar import WorkingCalendar
 from inbox.config import Config
@@ -151,15 +151,15 @@ class InboxService:
         """Item has `theme`, unless a person removed it; a person's add always counts."""
         human = aliased(Tag)
         return sa.exists().where(
-            Tag.item_id == Item.id,  # type: ignore[arg-type]
-            Tag.theme == theme,  # type: ignore[arg-type]
-            Tag.active.is_(True),  # type: ignore[attr-defined]
+            col(Tag.item_id) == col(Item.id),
+            col(Tag.theme) == theme,
+            col(Tag.active).is_(True),
             sa.or_(
-                Tag.origin == TagOrigin.HUMAN,  # type: ignore[arg-type]
+                col(Tag.origin) == TagOrigin.HUMAN,
                 ~sa.exists().where(
-                    human.item_id == Item.id,  # type: ignore[arg-type]
-                    human.theme == theme,  # type: ignore[arg-type]
-                    human.origin == TagOrigin.HUMAN,  # type: ignore[arg-type]
+                    col(human.item_id) == col(Item.id),
+                    col(human.theme) == theme,
+                    col(human.origin) == TagOrigin.HUMAN,
                 ),
             ),
         )
@@ -167,75 +167,75 @@ class InboxService:
     def _where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
         c: list[sa.ColumnElement[bool]] = []
         if f.platforms:
-            c.append(Item.platform.in_(f.platforms))  # type: ignore[attr-defined]
+            c.append(col(Item.platform).in_(f.platforms))
         if f.accounts:
-            c.append(SourceAccount.name.in_(f.accounts))  # type: ignore[attr-defined]
+            c.append(col(SourceAccount.name).in_(f.accounts))
         if f.statuses:
-            c.append(Item.status.in_(f.statuses))  # type: ignore[attr-defined]
+            c.append(col(Item.status).in_(f.statuses))
         if f.languages:
-            c.append(Item.language.in_(f.languages))  # type: ignore[union-attr]
+            c.append(col(Item.language).in_(f.languages))
         if f.themes:
             c.append(sa.or_(*(self._effective_theme_clause(t) for t in f.themes)))
-        escalated = sa.exists().where(Escalation.item_id == Item.id)  # type: ignore[arg-type]
+        escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
         if f.escalated is True:
             c.append(escalated)
         elif f.escalated is False:
             c.append(~escalated)
         if f.min_rating is not None:
-            c.append(Item.rating >= f.min_rating)  # type: ignore[operator]
+            c.append(col(Item.rating) >= f.min_rating)
         if f.max_rating is not None:
-            c.append(Item.rating <= f.max_rating)  # type: ignore[operator]
+            c.append(col(Item.rating) <= f.max_rating)
         if f.text:
             pattern = f"%{_escape_like(f.text.strip())}%"
             c.append(
                 sa.or_(
-                    Item.body.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    Item.title.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
-                    Item.author.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
+                    col(Item.body).ilike(pattern, escape="\\"),
+                    col(Item.title).ilike(pattern, escape="\\"),
+                    col(Item.author).ilike(pattern, escape="\\"),
                 )
             )
         if f.assignee is not None:
-            c.append(Item.assignee == f.assignee)  # type: ignore[arg-type]
+            c.append(col(Item.assignee) == f.assignee)
         if f.since is not None:
-            c.append(Item.created_at >= f.since)  # type: ignore[operator]
+            c.append(col(Item.created_at) >= f.since)
         if f.until is not None:
-            c.append(Item.created_at < f.until)  # type: ignore[operator]
+            c.append(col(Item.created_at) < f.until)
         if not f.include_snoozed:
             c.append(
                 sa.or_(
-                    Item.snoozed_until.is_(None),  # type: ignore[union-attr]
-                    Item.snoozed_until <= self.clock(),  # type: ignore[operator]
+                    col(Item.snoozed_until).is_(None),
+                    col(Item.snoozed_until) <= self.clock(),
                 )
             )
         if f.sla is not None or f.due_within_hours is not None:
             within = f.due_within_hours or self.config.sla.due_soon_hours
             breached_before, due_before = self._sla_cutoffs(within)
-            c.append(Item.status.in_([s.value for s in NEEDS_REPLY]))  # type: ignore[attr-defined]
+            c.append(col(Item.status).in_([s.value for s in NEEDS_REPLY]))
             if f.sla is SlaState.BREACHED:
-                c.append(Item.clock_started_at <= breached_before)  # type: ignore[operator]
+                c.append(col(Item.clock_started_at) <= breached_before)
             elif f.sla is SlaState.DUE_SOON or f.due_within_hours is not None:
-                c.append(Item.clock_started_at > breached_before)  # type: ignore[operator]
-                c.append(Item.clock_started_at <= due_before)  # type: ignore[operator]
+                c.append(col(Item.clock_started_at) > breached_before)
+                c.append(col(Item.clock_started_at) <= due_before)
         return c
 
     def _order(self, sort: Sort) -> list[Any]:
-        newest = sa.func.coalesce(Item.created_at, Item.first_seen_at)
+        newest = sa.func.coalesce(col(Item.created_at), col(Item.first_seen_at))
         if sort is Sort.NEWEST:
-            return [newest.desc(), Item.id.desc()]  # type: ignore[union-attr]
+            return [newest.desc(), col(Item.id).desc()]
         if sort is Sort.OLDEST:
-            return [newest.asc(), Item.id.asc()]  # type: ignore[union-attr]
+            return [newest.asc(), col(Item.id).asc()]
         if sort is Sort.RATING:
-            return [Item.rating.asc().nulls_last(), newest.desc()]  # type: ignore[union-attr]
-        needs = Item.status.in_([s.value for s in NEEDS_REPLY])  # type: ignore[attr-defined]
+            return [col(Item.rating).asc().nulls_last(), newest.desc()]
+        needs = col(Item.status).in_([s.value for s in NEEDS_REPLY])
         breached_before, due_before = self._sla_cutoffs(self.config.sla.due_soon_hours)
         urgency = sa.case(
-            (Item.status == ItemStatus.ESCALATED, 0),  # type: ignore[arg-type]
-            (sa.and_(needs, Item.clock_started_at <= breached_before), 1),  # type: ignore[operator]
-            (sa.and_(needs, Item.clock_started_at <= due_before), 2),  # type: ignore[operator]
+            (col(Item.status) == ItemStatus.ESCALATED, 0),
+            (sa.and_(needs, col(Item.clock_started_at) <= breached_before), 1),
+            (sa.and_(needs, col(Item.clock_started_at) <= due_before), 2),
             (needs, 3),
             else_=4,
         )
-        return [urgency.asc(), newest.desc(), Item.id.desc()]  # type: ignore[union-attr]
+        return [urgency.asc(), newest.desc(), col(Item.id).desc()]
 
     def list_items(
         self,
@@ -248,8 +248,8 @@ class InboxService:
         """One page of the queue, newest-and-most-urgent first by default."""
         f = f or ItemFilter()
         query = (
-            sa.select(Item, SourceAccount.name, SourceAccount.display_name)
-            .join(SourceAccount, SourceAccount.id == Item.account_id)  # type: ignore[arg-type]
+            sa.select(Item, col(SourceAccount.name), col(SourceAccount.display_name))
+            .join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
             .where(*self._where(f))
             .order_by(*self._order(sort))
             .limit(limit)
@@ -279,9 +279,7 @@ class InboxService:
                 snoozed_until=item.snoozed_until,
                 escalated=item.id in escalated,
                 themes=themes.get(item.id, ()),
-                due_at=self.due_at(item.clock_started_at)
-                if item.status in NEEDS_REPLY
-                else None,
+                due_at=self.due_at(item.clock_started_at) if item.status in NEEDS_REPLY else None,
             )
             for item, name, display in rows
         ]
@@ -290,7 +288,7 @@ class InboxService:
         query = (
             sa.select(sa.func.count())
             .select_from(Item)
-            .join(SourceAccount, SourceAccount.id == Item.account_id)  # type: ignore[arg-type]
+            .join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
             .where(*self._where(f or ItemFilter()))
         )
         with Session(self.engine) as session:
@@ -305,7 +303,9 @@ class InboxService:
             account = session.get(SourceAccount, item.account_id)
             assert account is not None
             tags = session.execute(
-                sa.select(Tag).where(Tag.item_id == item_id).order_by(Tag.theme, Tag.origin)  # type: ignore[arg-type]
+                sa.select(Tag)
+                .where(col(Tag.item_id) == item_id)
+                .order_by(col(Tag.theme), col(Tag.origin))
             ).scalars()
             tag_views = tuple(
                 TagView(t.theme, t.score, t.origin, t.active, t.created_by) for t in tags
@@ -313,20 +313,20 @@ class InboxService:
             escalations = tuple(
                 session.execute(
                     sa.select(Escalation)
-                    .where(Escalation.item_id == item_id)  # type: ignore[arg-type]
-                    .order_by(Escalation.created_at)  # type: ignore[arg-type]
+                    .where(col(Escalation.item_id) == item_id)
+                    .order_by(col(Escalation.created_at))
                 ).scalars()
             )
             replies = tuple(
                 session.execute(
-                    sa.select(Reply).where(Reply.item_id == item_id).order_by(Reply.id)  # type: ignore[arg-type]
+                    sa.select(Reply).where(col(Reply.item_id) == item_id).order_by(col(Reply.id))
                 ).scalars()
             )
             events = tuple(
                 session.execute(
                     sa.select(Event)
-                    .where(Event.item_id == item_id)  # type: ignore[arg-type]
-                    .order_by(Event.at, Event.id)  # type: ignore[arg-type]
+                    .where(col(Event.item_id) == item_id)
+                    .order_by(col(Event.at), col(Event.id))
                 ).scalars()
             )
             themes = _themes_for(session, [item_id]).get(item_id, ())
@@ -367,7 +367,9 @@ class InboxService:
             session.flush()
             return item
 
-    def set_status(self, item_id: int, status: ItemStatus | str, *, note: str | None = None) -> Item:
+    def set_status(
+        self, item_id: int, status: ItemStatus | str, *, note: str | None = None
+    ) -> Item:
         status = ItemStatus(status)
 
         def apply(_s: Session, item: Item) -> None:
@@ -407,13 +409,14 @@ class InboxService:
             held = item.claimed_until is not None and item.claimed_until > now
             if held and item.assignee not in (None, self.agent):
                 raise ConflictError(
-                    f"{item.assignee} is working on this item until "
-                    f"{item.claimed_until:%H:%M} UTC"  # type: ignore[union-attr]
+                    f"{item.assignee} is working on this item until {item.claimed_until:%H:%M} UTC"
                 )
             item.assignee = self.agent
             item.claimed_until = now + timedelta(minutes=minutes)
 
-        return self._change(item_id, EventKind.ASSIGNED, {"assignee": self.agent, "claim": True}, apply)
+        return self._change(
+            item_id, EventKind.ASSIGNED, {"assignee": self.agent, "claim": True}, apply
+        )
 
     def release(self, item_id: int) -> Item:
         def apply(_s: Session, item: Item) -> None:
@@ -430,9 +433,9 @@ class InboxService:
         def apply(session: Session, _item: Item) -> None:
             existing = session.execute(
                 sa.select(Tag).where(
-                    Tag.item_id == item_id,  # type: ignore[arg-type]
-                    Tag.theme == theme,  # type: ignore[arg-type]
-                    Tag.origin == TagOrigin.HUMAN,  # type: ignore[arg-type]
+                    col(Tag.item_id) == item_id,
+                    col(Tag.theme) == theme,
+                    col(Tag.origin) == TagOrigin.HUMAN,
                 )
             ).scalar_one_or_none()
             tag = existing or Tag(item_id=item_id, theme=theme, origin=TagOrigin.HUMAN)
@@ -454,7 +457,7 @@ class InboxService:
         return self._human_tag(item_id, theme, True)
 
     def remove_tag(self, item_id: int, theme: str) -> Item:
-        """A person says `theme` does not apply: hides model tags for it, kept as a negative label."""
+        """A person says `theme` does not apply: hides model tags; kept as a negative label."""
         return self._human_tag(item_id, theme, False)
 
     def escalate(
@@ -495,7 +498,9 @@ class InboxService:
     def accounts(self) -> list[SourceAccount]:
         with Session(self.engine) as session:
             return list(
-                session.execute(sa.select(SourceAccount).order_by(SourceAccount.name)).scalars()  # type: ignore[arg-type]
+                session.execute(
+                    sa.select(SourceAccount).order_by(col(SourceAccount.name))
+                ).scalars()
             )
 
     def stats(self) -> dict[str, Any]:
@@ -509,24 +514,24 @@ class InboxService:
                 )
                 return {str(key): int(n) for key, n in rows}
 
-            by_platform = grouped(Item.platform)
-            by_status = grouped(Item.status)
+            by_platform = grouped(col(Item.platform))
+            by_status = grouped(col(Item.status))
             by_account = {
                 str(name): int(n)
                 for name, n in session.execute(
-                    sa.select(SourceAccount.name, sa.func.count(Item.id))  # type: ignore[arg-type]
-                    .join(Item, Item.account_id == SourceAccount.id)  # type: ignore[arg-type]
-                    .group_by(SourceAccount.name)
-                    .order_by(SourceAccount.name)
+                    sa.select(col(SourceAccount.name), sa.func.count(col(Item.id)))
+                    .join(Item, col(Item.account_id) == col(SourceAccount.id))
+                    .group_by(col(SourceAccount.name))
+                    .order_by(col(SourceAccount.name))
                 )
             }
             escalated = session.execute(
-                sa.select(sa.func.count(sa.distinct(Escalation.item_id)))
+                sa.select(sa.func.count(sa.distinct(col(Escalation.item_id))))
             ).scalar_one()
             quarantined = session.execute(
                 sa.select(sa.func.count()).select_from(sa.table("quarantine"))
             ).scalar_one()
-            all_ids = [r[0] for r in session.execute(sa.select(Item.id))]  # type: ignore[call-overload]
+            all_ids = [r[0] for r in session.execute(sa.select(col(Item.id)))]
             themes: Counter[str] = Counter()
             for item_themes in _themes_for(session, all_ids).values():
                 themes.update(item_themes)
@@ -555,8 +560,8 @@ def _themes_for(session: Session, item_ids: Sequence[int]) -> dict[int, tuple[st
     for chunk_start in range(0, len(item_ids), 900):
         chunk = list(item_ids[chunk_start : chunk_start + 900])
         rows = session.execute(
-            sa.select(Tag.item_id, Tag.theme, Tag.origin, Tag.active).where(  # type: ignore[call-overload]
-                Tag.item_id.in_(chunk)  # type: ignore[attr-defined]
+            sa.select(col(Tag.item_id), col(Tag.theme), col(Tag.origin), col(Tag.active)).where(
+                col(Tag.item_id).in_(chunk)
             )
         )
         for item_id, theme, origin, active in rows:
@@ -575,6 +580,6 @@ def _escalated_ids(session: Session, item_ids: Sequence[int]) -> set[int]:
     if not item_ids:
         return set()
     rows = session.execute(
-        sa.select(Escalation.item_id).where(Escalation.item_id.in_(list(item_ids)))  # type: ignore[call-overload,attr-defined]
+        sa.select(col(Escalation.item_id)).where(col(Escalation.item_id).in_(list(item_ids)))
     )
     return {r[0] for r in rows}

@@ -54,7 +54,7 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """URL of a throwaway PostgreSQL server started for this test run (or INBOX_TEST_POSTGRES_URL)."""
+    """A throwaway PostgreSQL server for this test run (or INBOX_TEST_POSTGRES_URL)."""
     given = os.environ.get("INBOX_TEST_POSTGRES_URL")
     if given:
         yield given
@@ -77,8 +77,14 @@ def postgres_server() -> Iterator[str]:
     subprocess.run(
         _as_postgres(
             [
-                str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                "-o", f"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-o",
+                f"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
                 "start",
             ]
         ),
@@ -118,8 +124,10 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database: a real SQLite file, and a real PostgreSQL database."""
-    url = str(tmp_path / "inbox.db") if request.param == "sqlite" else request.getfixturevalue(
-        "postgres_url"
+    url = (
+        str(tmp_path / "inbox.db")
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
     )
     eng = create_db_engine(url)
     upgrade(eng)

@@ -45,7 +45,15 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to compare database states exactly."""
     out = {}
     with engine.connect() as conn:
-        for table in ("source_account", "item", "tag", "escalation", "reply", "event", "quarantine"):
+        for table in (
+            "source_account",
+            "item",
+            "tag",
+            "escalation",
+            "reply",
+            "event",
+            "quarantine",
+        ):
             rows = conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all()
             out[table] = [tuple(r) for r in rows]
     return out
@@ -64,7 +72,9 @@ def events(engine: Engine, item_id: int) -> list[Event]:
 
 
 def test_new_records_are_stored_with_raw_payload_and_received_event(engine: Engine) -> None:
-    report = run(engine, [review("gp:1"), review("gp:2", "App crash ho raha hai OTP ke baad 😡", rating=1)])
+    report = run(
+        engine, [review("gp:1"), review("gp:2", "App crash ho raha hai OTP ke baad 😡", rating=1)]
+    )
     assert (report.new, report.updated, report.unchanged, report.rejected) == (2, 0, 0, [])
     stored = items(engine)
     assert [i.external_id for i in stored] == ["gp:1", "gp:2"]
@@ -93,15 +103,24 @@ def test_ingesting_the_same_records_twice_changes_nothing(engine: Engine) -> Non
 
 
 def test_edit_reopens_answered_item_and_keeps_history(engine: Engine) -> None:
-    replied = review("gp:9", "Payment not received yet", rating=1,
-                     reply=PlatformReply("Sorry! Checking now.", T0 + timedelta(hours=2)))
+    replied = review(
+        "gp:9",
+        "Payment not received yet",
+        rating=1,
+        reply=PlatformReply("Sorry! Checking now.", T0 + timedelta(hours=2)),
+    )
     run(engine, [replied])
     [item] = items(engine)
     assert item.status == "replied"
 
     later = T0 + timedelta(days=1)
-    edited = replace(replied, body="Got the money finally, 4 stars", rating=4, updated_at=later,
-                     raw={"reviewId": "gp:9", "text": "Got the money finally, 4 stars"})
+    edited = replace(
+        replied,
+        body="Got the money finally, 4 stars",
+        rating=4,
+        updated_at=later,
+        raw={"reviewId": "gp:9", "text": "Got the money finally, 4 stars"},
+    )
     report = run(engine, [edited])
     assert (report.new, report.updated, report.unchanged) == (0, 1, 0)
     [item] = items(engine)
@@ -127,24 +146,36 @@ def test_platform_reply_is_recorded_as_a_response_with_its_time(engine: Engine) 
     assert item.status == "replied"
     with Session(engine) as s:
         [reply] = s.execute(sa.select(Reply)).scalars().all()
-    assert (reply.origin, reply.state, reply.body, reply.sent_at) == ("platform", "sent", "Thank you!", at)
+    assert (reply.origin, reply.state, reply.body, reply.sent_at) == (
+        "platform",
+        "sent",
+        "Thank you!",
+        at,
+    )
     replied = [e for e in events(engine, item.id or 0) if e.kind == "replied"]
     assert [(e.at, e.actor) for e in replied] == [(at, "platform")]
 
 
 def test_reply_found_later_marks_item_replied_once(engine: Engine) -> None:
     run(engine, [review("gp:7")])
-    answered = review("gp:7", reply=PlatformReply("Hi, we have refunded it", T0 + timedelta(hours=30)))
+    answered = review(
+        "gp:7", reply=PlatformReply("Hi, we have refunded it", T0 + timedelta(hours=30))
+    )
     first = run(engine, [answered])
     second = run(engine, [answered])
-    assert (first.updated, first.replies_found, second.replies_found, second.unchanged) == (1, 1, 0, 1)
+    assert (first.updated, first.replies_found, second.replies_found, second.unchanged) == (
+        1,
+        1,
+        0,
+        1,
+    )
     [item] = items(engine)
     assert item.status == "replied"
     assert [e.kind for e in events(engine, item.id or 0)] == ["received", "replied"]
 
 
 def test_bad_records_are_quarantined_and_the_rest_lands(engine: Engine) -> None:
-    naive = datetime(2026, 11, 20, 6, 30)  # noqa: DTZ001  (the point of the test)
+    naive = datetime(2026, 11, 20, 6, 30)
     records: list[Any] = [
         review("gp:ok1"),
         review("", body="no id"),

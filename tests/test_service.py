@@ -21,16 +21,27 @@ from sources.base import Platform, PlatformReply, Review
 # Wednesday 25 Nov 2026, 15:00 IST. Calendar: Mon–Sat 10:00–19:00 IST, 24 working hours.
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 CONFIG = parse_config(
-    {"working_hours": {"timezone": "Asia/Kolkata", "hours": ["10:00-19:00"],
-                       "holiday_country": None},
-     "sla": {"target_hours": 24, "due_soon_hours": 4}},
+    {
+        "working_hours": {
+            "timezone": "Asia/Kolkata",
+            "hours": ["10:00-19:00"],
+            "holiday_country": None,
+        },
+        "sla": {"target_hours": 24, "due_soon_hours": 4},
+    },
     "test",
 )
 
 
 def rev(ext: str, platform: Platform, created: datetime, **kw: Any) -> Review:
-    return Review(platform=platform, external_id=ext, body=kw.pop("body", f"text of {ext}"),
-                  raw={"id": ext}, created_at=created, **kw)
+    return Review(
+        platform=platform,
+        external_id=ext,
+        body=kw.pop("body", f"text of {ext}"),
+        raw={"id": ext},
+        created_at=created,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -39,18 +50,50 @@ def svc(engine: Engine) -> InboxService:
     with session_scope(engine) as s:
         play = ensure_account(s, "play", Platform.GOOGLE_PLAY, "in.resello.app")
         gbp = ensure_account(s, "gbp-blr", Platform.GBP, "accounts/1/locations/2", "Koramangala")
-        ingest(s, play, [
-            # Fri 15:00 IST + 24 working hours = Tue 12:00 IST: breached
-            rev("p-old", Platform.GOOGLE_PLAY, NOW - 5 * day, rating=1, body="Paisa nahi aaya abhi tak"),
-            # Mon 11:00 IST + 24 working hours = Wed 17:00 IST: due in 2 hours
-            rev("p-due", Platform.GOOGLE_PLAY, datetime(2026, 11, 23, 5, 30, tzinfo=UTC), rating=2),
-            rev("p-new", Platform.GOOGLE_PLAY, NOW - timedelta(hours=1), rating=5, body="Super fast pickup 👍"),
-            rev("p-replied", Platform.GOOGLE_PLAY, NOW - 2 * day, rating=4,
-                reply=PlatformReply("Thanks!", NOW - day)),
-        ], now=NOW)
-        ingest(s, gbp, [
-            rev("g-1", Platform.GBP, NOW - timedelta(hours=3), rating=3, author="Imran_50%"),
-        ], now=NOW)
+        ingest(
+            s,
+            play,
+            [
+                # Fri 15:00 IST + 24 working hours = Tue 12:00 IST: breached
+                rev(
+                    "p-old",
+                    Platform.GOOGLE_PLAY,
+                    NOW - 5 * day,
+                    rating=1,
+                    body="Paisa nahi aaya abhi tak",
+                ),
+                # Mon 11:00 IST + 24 working hours = Wed 17:00 IST: due in 2 hours
+                rev(
+                    "p-due",
+                    Platform.GOOGLE_PLAY,
+                    datetime(2026, 11, 23, 5, 30, tzinfo=UTC),
+                    rating=2,
+                ),
+                rev(
+                    "p-new",
+                    Platform.GOOGLE_PLAY,
+                    NOW - timedelta(hours=1),
+                    rating=5,
+                    body="Super fast pickup 👍",
+                ),
+                rev(
+                    "p-replied",
+                    Platform.GOOGLE_PLAY,
+                    NOW - 2 * day,
+                    rating=4,
+                    reply=PlatformReply("Thanks!", NOW - day),
+                ),
+            ],
+            now=NOW,
+        )
+        ingest(
+            s,
+            gbp,
+            [
+                rev("g-1", Platform.GBP, NOW - timedelta(hours=3), rating=3, author="Imran_50%"),
+            ],
+            now=NOW,
+        )
     return InboxService(engine, CONFIG, clock=lambda: NOW, agent="priya")
 
 
@@ -147,10 +190,14 @@ def test_escalate_and_claims(svc: InboxService) -> None:
         svc.escalate(target, [" "])
 
     svc.claim(target, minutes=10)
-    other = InboxService(svc.engine, CONFIG, clock=lambda: NOW + timedelta(minutes=5), agent="arjun")
+    other = InboxService(
+        svc.engine, CONFIG, clock=lambda: NOW + timedelta(minutes=5), agent="arjun"
+    )
     with pytest.raises(ConflictError, match="priya is working on this item"):
         other.claim(target)
-    expired = InboxService(svc.engine, CONFIG, clock=lambda: NOW + timedelta(minutes=11), agent="arjun")
+    expired = InboxService(
+        svc.engine, CONFIG, clock=lambda: NOW + timedelta(minutes=11), agent="arjun"
+    )
     assert expired.claim(target).assignee == "arjun"
 
 

@@ -20,9 +20,7 @@ from sources.base import Platform
 # Newest demo item this long before "now", so "due soon" and "last 24 h" always have content.
 NEWEST_AGE = timedelta(minutes=7)
 
-_ISO = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
-)
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,10 @@ def _walk_times(node: Any, visit: Any) -> Any:
             seconds = int(node["seconds"])
             moved = visit(datetime.fromtimestamp(seconds, UTC))
             shifted = int(moved.timestamp())
-            return {**node, "seconds": str(shifted) if isinstance(node["seconds"], str) else shifted}
+            return {
+                **node,
+                "seconds": str(shifted) if isinstance(node["seconds"], str) else shifted,
+            }
         return {key: _walk_times(value, visit) for key, value in node.items()}
     if isinstance(node, list):
         return [_walk_times(value, visit) for value in node]
