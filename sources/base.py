@@ -76,13 +76,26 @@ class ParseResult:
 
     records: list[Review] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    # Notes for the user that are not errors, e.g. "12 timestamps had no zone; read as Asia/Kolkata".
+    # Notes for the user that are not errors,
+    # e.g. "12 timestamps had no time zone; read as Asia/Kolkata".
     notes: list[str] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:
         self.records.extend(other.records)
         self.rejected.extend(other.rejected)
         self.notes.extend(other.notes)
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """What a parser cannot learn from the payload itself and must be told."""
+
+    # Zone for timestamps that carry none (google-play-scraper writes naive local time);
+    # None means such records are rejected rather than guessed.
+    naive_tz: tzinfo | None = None
+    # Instagram: the account's own handle, so our replies are recognised when the payload
+    # does not name the media owner.
+    own_username: str | None = None
 
 
 class ParseError(ValueError):
