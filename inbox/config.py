@@ -112,7 +112,7 @@ class SourceConfig(_Section):
         missing = [key for key in needs[self.platform] if getattr(self, key) in (None, "")]
         if missing:
             raise ValueError(
-                f"a {self.platform} source with kind 'api' needs {', '.join(missing)}"
+                f"an api source on {self.platform} needs {', '.join(missing)}"
                 " (or set kind = 'public' where the platform has a public feed)"
             )
         return self
