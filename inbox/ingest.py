@@ -168,20 +168,31 @@ def quarantine(
     if not rejected:
         return
     now = utcnow()
-    session.execute(
-        sa.insert(Quarantine),
-        [
-            {
-                "account_id": account_id,
-                "origin": origin[:300],
-                "position": r.position[:300],
-                "reason": _clean_text(r.reason) or "",
-                "raw": (_clean_text(_raw_text(r.raw)) or ""),
-                "created_at": now,
-            }
-            for r in rejected
-        ],
+    rows: dict[str, dict[str, Any]] = {}
+    for r in rejected:
+        raw = _clean_text(_raw_text(r.raw)) or ""
+        reason = _clean_text(r.reason) or ""
+        key = json.dumps([account_id, origin, r.position, reason, raw], ensure_ascii=False)
+        fingerprint = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        rows[fingerprint] = {
+            "account_id": account_id,
+            "origin": origin[:300],
+            "position": r.position[:300],
+            "reason": reason,
+            "raw": raw,
+            "fingerprint": fingerprint,
+            "created_at": now,
+        }
+    seen = set(
+        session.execute(
+            sa.select(col(Quarantine.fingerprint)).where(
+                col(Quarantine.fingerprint).in_(list(rows))
+            )
+        ).scalars()
     )
+    fresh = [row for fp, row in rows.items() if fp not in seen]
+    if fresh:
+        session.execute(sa.insert(Quarantine), fresh)
 
 
 def ingest(

@@ -239,4 +239,6 @@ class Quarantine(SQLModel, table=True):
     position: str = Field(max_length=300)
     reason: str = Field(sa_type=sa.Text)
     raw: str = Field(sa_type=sa.Text)
+    # The same bad record seen again (a re-import, a re-poll) is not stored twice.
+    fingerprint: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

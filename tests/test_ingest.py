@@ -197,6 +197,11 @@ def test_bad_records_are_quarantined_and_the_rest_lands(engine: Engine) -> None:
         kept = s.execute(sa.select(Quarantine).order_by(Quarantine.id)).scalars().all()
     assert [q.reason for q in kept] == [r for _p, r in reasons]
     assert kept[0].origin == "test"
+    again = run(engine, records)
+    assert len(again.rejected) == 4
+    with Session(engine) as s:
+        count = s.execute(sa.select(sa.func.count()).select_from(Quarantine)).scalar_one()
+    assert count == 4  # seen twice, kept once
     stored = {i.external_id: i for i in items(engine)}
     # NUL cannot live in PostgreSQL text: replaced, everything else kept as written.
     assert stored["gp:ok2"].body == "नमस्ते, pickup late tha \u202e RTL \ufffd nul"

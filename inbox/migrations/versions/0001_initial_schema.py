@@ -86,9 +86,11 @@ def upgrade() -> None:
     sa.Column('position', sa.String(length=300), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('raw', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['source_account.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('fingerprint')
     )
     op.create_table('escalation',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,161 @@
+"""The `inbox` command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+INBOX = [sys.executable, "-m", "inbox"]
+
+
+def inbox(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*INBOX, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300
+    )
+
+
+def play_page(*reviews: dict[str, Any]) -> dict[str, Any]:
+    return {"reviews": list(reviews), "tokenPagination": {}, "pageInfo": {"totalResults": len(reviews)}}
+
+
+def play_review(rid: str, text: str, stars: int, seconds: int = 1763980000) -> dict[str, Any]:
+    return {
+        "reviewId": rid,
+        "authorName": "Sneha",
+        "comments": [
+            {
+                "userComment": {
+                    "text": text,
+                    "lastModified": {"seconds": str(seconds), "nanos": 0},
+                    "starRating": stars,
+                    "reviewerLanguage": "en",
+                }
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_every_command_has_help() -> None:
+    for args in ([], ["init"], ["doctor"], ["demo"], ["stats"], ["import"], ["db", "upgrade"]):
+        result = inbox(*args, "--help")
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Usage: inbox" in result.stdout
+
+
+def test_import_twice_is_idempotent_and_reports_broken_records(tmp_path: Path, db: str) -> None:
+    page = play_page(
+        play_review("gp:AOqpTOE1", "Quote 14k tha, pickup pe 9k bola 😡", 1),
+        play_review("gp:AOqpTOE2", "Smooth pickup, money in 10 min", 5),
+        {"reviewId": "gp:broken", "comments": [{"userComment": {"text": "no stars", "starRating": 9,
+                                                               "lastModified": {"seconds": "1"}}}]},
+    )
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+
+    first = inbox("--db", db, "import", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "2 new, 0 updated, 0 unchanged, 1 rejected" in first.stdout
+    assert "rejected" in first.stderr
+    assert "reviews[2]" in first.stderr
+
+    second = inbox("--db", db, "import", str(path))
+    assert "0 new, 0 updated, 2 unchanged, 1 rejected" in second.stdout
+
+    stats = json.loads(inbox("--db", db, "stats", "--json").stdout)
+    assert stats["total"] == 2
+    assert stats["by_platform"] == {"google_play": 2}
+    assert stats["quarantined"] == 1  # the broken record, kept raw once
+
+    strict = inbox("--db", db, "import", "--strict", str(path))
+    assert strict.returncode == 1
+
+
+def test_unknown_shape_names_the_formats(tmp_path: Path, db: str) -> None:
+    path = tmp_path / "mystery.json"
+    path.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
+    result = inbox("--db", db, "import", str(path))
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    for fmt in ("play-api", "play-csv", "play-scraper", "asc", "itunes-rss", "gbp", "instagram"):
+        assert fmt in line
+
+
+def test_usage_errors_exit_2(db: str) -> None:
+    assert inbox("--db", db, "import", "--format", "nope", "x.json").returncode == 2
+    assert inbox("no-such-command").returncode == 2
+    missing = inbox("--db", db, "import", "/does/not/exist.json")
+    assert missing.returncode == 1
+    assert "exist.json" in missing.stderr
+
+
+def test_errors_are_one_line_and_debug_adds_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[sla]\ntarget_hours = 'soon'\n", encoding="utf-8")
+    result = inbox("--config", str(bad), "stats")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "sla.target_hours" in result.stderr
+    debug = inbox("--debug", "--config", str(bad), "stats")
+    assert "Traceback" in debug.stderr
+
+
+def test_init_then_doctor(tmp_path: Path, db: str) -> None:
+    cfg = tmp_path / "config.toml"
+    assert inbox("--config", str(cfg), "init").returncode == 0
+    assert cfg.read_text(encoding="utf-8").startswith("# review-inbox configuration")
+    again = inbox("--config", str(cfg), "init")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    doctor = inbox("--db", db, "--config", str(cfg), "doctor", env={"COLUMNS": "200"})
+    # the example points at credential files that do not exist here: named, with a fix
+    assert doctor.returncode == 1
+    assert "play-service-account.json does not exist" in doctor.stdout
+    assert "INBOX_INSTAGRAM_TOKEN is not set" in doctor.stdout
+    assert "fix:" in doctor.stdout
+    with_token = inbox(
+        "--db", db, "--config", str(cfg), "doctor",
+        env={"INBOX_INSTAGRAM_TOKEN": "IGQVJ-secret-value", "COLUMNS": "200"},
+    )
+    assert "token present in INBOX_INSTAGRAM_TOKEN" in with_token.stdout
+    assert "IGQVJ-secret-value" not in with_token.stdout + with_token.stderr
+
+
+def test_demo_loads_all_platforms_and_stats_show_them(db: str, tmp_path: Path) -> None:
+    result = inbox("--db", db, "demo", "--no-tui")
+    assert result.returncode == 0, result.stderr
+    assert "0 rejected" in result.stdout
+    stats = json.loads(inbox("--db", db, "stats", "--json").stdout)
+    assert stats["total"] >= 600
+    assert set(stats["by_platform"]) == {"google_play", "app_store", "gbp", "instagram"}
+    shares = {k: v / stats["total"] for k, v in stats["by_platform"].items()}
+    assert 0.35 <= shares["google_play"] <= 0.45
+    assert 0.20 <= shares["app_store"] <= 0.30
+    assert 0.15 <= shares["gbp"] <= 0.25
+    assert 0.10 <= shares["instagram"] <= 0.20
+    assert stats["by_status"].get("replied", 0) > 100
+    assert len([a for a in stats["by_account"] if a.startswith("gbp-")]) == 3
+    # a second load into the same database is refused: the demo only fills empty databases
+    again = inbox("--db", db, "demo", "--no-tui")
+    assert again.returncode == 1
+    assert "already holds data" in again.stderr
+
+
+def test_demo_default_never_uses_the_configured_database(tmp_path: Path) -> None:
+    real = tmp_path / "real.db"
+    result = inbox("demo", "--no-tui", env={"INBOX_DATABASE_URL": f"sqlite:///{real}"})
+    assert result.returncode == 0, result.stderr
+    assert not real.exists()
+    assert "demo.db" in result.stdout
