@@ -16,7 +16,6 @@ from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
-from sources.formats import FORMATS
 from sqlalchemy.engine import Engine
 
 from inbox import __version__
@@ -31,9 +30,11 @@ from inbox.db import create_db_engine, describe, ensure_schema, upgrade
 from inbox.errors import ConfigError, InboxError
 from inbox.importer import ImportResult, import_file
 from inbox.service import InboxService, ItemFilter
+from sources.formats import FORMATS
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: long lines (paths, reasons) stay whole, so they can be grepped and copied.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass

@@ -8,7 +8,6 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 import sqlalchemy as sa
-from sources.formats import FORMATS, ParseOptions, parse_bytes
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -18,6 +17,7 @@ from inbox.errors import ImportFileError
 from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import SourceAccount
 from sources.base import ParseError, Rejected, Review
+from sources.formats import FORMATS, ParseOptions, parse_bytes
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -55,7 +55,7 @@ def _resolve_account(
         if source is not None:
             if source.platform != platform:
                 raise ImportFileError(
-                    f"--account {explicit} is a {source.platform} source, but the file holds "
+                    f"--account {explicit} is a source on {source.platform}, but the file holds "
                     f"{platform} records"
                 )
             return ensure_account(
@@ -92,7 +92,12 @@ def _resolve_account(
             sa.select(SourceAccount).where(col(SourceAccount.platform) == platform)
         ).scalars()
     )
-    return in_db[0] if len(in_db) == 1 else None
+    if len(in_db) == 1:
+        return in_db[0]
+    if not in_db and not candidates:
+        # The first account of its platform: named after the platform, shown in the output.
+        return ensure_account(session, platform, platform)
+    return None
 
 
 def import_bytes(

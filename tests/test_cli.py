@@ -22,7 +22,11 @@ def inbox(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 
 
 def play_page(*reviews: dict[str, Any]) -> dict[str, Any]:
-    return {"reviews": list(reviews), "tokenPagination": {}, "pageInfo": {"totalResults": len(reviews)}}
+    return {
+        "reviews": list(reviews),
+        "tokenPagination": {},
+        "pageInfo": {"totalResults": len(reviews)},
+    }
 
 
 def play_review(rid: str, text: str, stars: int, seconds: int = 1763980000) -> dict[str, Any]:
@@ -58,8 +62,18 @@ def test_import_twice_is_idempotent_and_reports_broken_records(tmp_path: Path, d
     page = play_page(
         play_review("gp:AOqpTOE1", "Quote 14k tha, pickup pe 9k bola 😡", 1),
         play_review("gp:AOqpTOE2", "Smooth pickup, money in 10 min", 5),
-        {"reviewId": "gp:broken", "comments": [{"userComment": {"text": "no stars", "starRating": 9,
-                                                               "lastModified": {"seconds": "1"}}}]},
+        {
+            "reviewId": "gp:broken",
+            "comments": [
+                {
+                    "userComment": {
+                        "text": "no stars",
+                        "starRating": 9,
+                        "lastModified": {"seconds": "1"},
+                    }
+                }
+            ],
+        },
     )
     path = tmp_path / "reviews.json"
     path.write_text(json.dumps(page), encoding="utf-8")
@@ -126,7 +140,11 @@ def test_init_then_doctor(tmp_path: Path, db: str) -> None:
     assert "INBOX_INSTAGRAM_TOKEN is not set" in doctor.stdout
     assert "fix:" in doctor.stdout
     with_token = inbox(
-        "--db", db, "--config", str(cfg), "doctor",
+        "--db",
+        db,
+        "--config",
+        str(cfg),
+        "doctor",
         env={"INBOX_INSTAGRAM_TOKEN": "IGQVJ-secret-value", "COLUMNS": "200"},
     )
     assert "token present in INBOX_INSTAGRAM_TOKEN" in with_token.stdout

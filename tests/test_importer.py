@@ -1,0 +1,130 @@
+"""Which account an imported record lands in, and the import path end to end on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from inbox.config import Config, parse_config
+from inbox.errors import ImportFileError
+from inbox.importer import import_bytes
+from inbox.models import Item, SourceAccount
+
+CONFIG = parse_config(
+    {
+        "sources": [
+            {
+                "name": "store-blr",
+                "platform": "gbp",
+                "account": "accounts/9/locations/1",
+                "credentials_file": "/nonexistent.json",
+                "display_name": "Koramangala",
+            },
+            {"name": "ios", "platform": "app_store", "kind": "public", "account": "1589034512"},
+        ]
+    },
+    "test",
+)
+
+
+def gbp_review(location: str, rid: str, stars: str = "FIVE", **extra: Any) -> dict[str, Any]:
+    return {
+        "name": f"accounts/9/locations/{location}/reviews/{rid}",
+        "reviewId": rid,
+        "reviewer": {"displayName": "Kavya R", "isAnonymous": False},
+        "starRating": stars,
+        "comment": "Staff wiped my phone in front of me, good price",
+        "createTime": "2026-11-20T10:00:00Z",
+        "updateTime": "2026-11-20T10:00:00Z",
+        **extra,
+    }
+
+
+def gbp_file(*reviews: dict[str, Any]) -> bytes:
+    return json.dumps({"reviews": list(reviews), "totalReviewCount": len(reviews)}).encode()
+
+
+def accounts_of(engine: Engine) -> dict[str, list[str]]:
+    with Session(engine) as s:
+        rows = s.execute(
+            sa.select(SourceAccount.name, Item.external_id)
+            .join(Item, Item.account_id == SourceAccount.id)
+            .order_by(SourceAccount.name, Item.external_id)
+        ).all()
+    out: dict[str, list[str]] = {}
+    for name, ext in rows:
+        out.setdefault(name, []).append(ext)
+    return out
+
+
+def test_records_follow_the_location_they_name(engine: Engine) -> None:
+    data = gbp_file(gbp_review("1", "r1"), gbp_review("2", "r2"), gbp_review("1", "r3"))
+    result = import_bytes(engine, CONFIG, data, name="gbp.json")
+    assert result.format == "gbp"
+    assert (result.report.new, len(result.rejected)) == (3, 0)
+    # location 1 is configured; location 2 is not, so it gets an account named after it
+    assert accounts_of(engine) == {"gbp-2": ["r2"], "store-blr": ["r1", "r3"]}
+    with Session(engine) as s:
+        blr = s.execute(
+            sa.select(SourceAccount).where(SourceAccount.name == "store-blr")
+        ).scalar_one()
+    assert blr.display_name == "Koramangala"
+    assert blr.external_ref == "accounts/9/locations/1"
+
+
+def test_explicit_account_must_match_the_platform(engine: Engine) -> None:
+    with pytest.raises(
+        ImportFileError, match="ios is a source on app_store, but the file holds gbp"
+    ):
+        import_bytes(engine, CONFIG, gbp_file(gbp_review("1", "r1")), name="x", account="ios")
+    result = import_bytes(
+        engine, CONFIG, gbp_file(gbp_review("7", "r9")), name="x", account="store-blr"
+    )
+    assert accounts_of(engine) == {"store-blr": ["r9"]}
+    assert result.accounts == ["store-blr"]
+
+
+def test_first_account_of_a_platform_is_named_after_it(engine: Engine) -> None:
+    page = {
+        "reviews": [
+            {
+                "reviewId": "gp:1",
+                "comments": [
+                    {
+                        "userComment": {
+                            "text": "ok",
+                            "starRating": 4,
+                            "lastModified": {"seconds": "1763980000", "nanos": 0},
+                        }
+                    }
+                ],
+            }
+        ]
+    }
+    result = import_bytes(engine, Config(), json.dumps(page).encode(), name="p.json")
+    assert result.accounts == ["google_play"]
+    assert accounts_of(engine) == {"google_play": ["gp:1"]}
+
+
+def test_import_keeps_raw_payload_and_converts_times(engine: Engine) -> None:
+    review = gbp_review(
+        "1", "r1", reviewReply={"comment": "Thank you Kavya!", "updateTime": "2026-11-20T12:30:00Z"}
+    )
+    import_bytes(engine, CONFIG, gbp_file(review), name="gbp.json")
+    with Session(engine) as s:
+        item = s.execute(sa.select(Item)).scalar_one()
+    assert item.raw == review
+    assert item.rating == 5
+    assert item.created_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert item.status == "replied"
+
+
+def test_unknown_format_name_is_refused(engine: Engine) -> None:
+    with pytest.raises(ImportFileError, match="unknown format 'csv'"):
+        import_bytes(engine, CONFIG, b"{}", name="x", fmt="csv")
