@@ -215,6 +215,10 @@ def _progress() -> Progress:
 )
 @click.option("--account", help="Source name the records belong to.")
 @click.option("--tz", help="Zone for timestamps without one (default: working_hours.timezone).")
+@click.option(
+    "--own-username",
+    help="Instagram: your account's handle, so your replies count as responses.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any record is rejected.")
 @pass_state
 def import_(
@@ -223,6 +227,7 @@ def import_(
     fmt: str | None,
     account: str | None,
     tz: str | None,
+    own_username: str | None,
     strict: bool,
 ) -> None:
     """Ingest files of raw platform payloads (backfill, exports, recorded API responses).
@@ -238,7 +243,15 @@ def import_(
         for path in files:
             progress.update(task, description=f"importing {path.name}")
             results.append(
-                import_file(engine, state.config, path, fmt=fmt, account=account, naive_tz=zone)
+                import_file(
+                    engine,
+                    state.config,
+                    path,
+                    fmt=fmt,
+                    account=account,
+                    naive_tz=zone,
+                    own_username=own_username,
+                )
             )
             progress.advance(task)
     for result in results:

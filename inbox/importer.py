@@ -87,7 +87,7 @@ def _resolve_account(
     if len(candidates) == 1:
         only = candidates[0]
         return ensure_account(session, only.name, platform, only.account, only.display_name)
-    in_db = list(
+    in_db: list[SourceAccount] = list(
         session.execute(
             sa.select(SourceAccount).where(col(SourceAccount.platform) == platform)
         ).scalars()
@@ -109,16 +109,18 @@ def import_bytes(
     fmt: str | None = None,
     account: str | None = None,
     naive_tz: tzinfo | None = None,
+    own_username: str | None = None,
     now: datetime | None = None,
 ) -> ImportResult:
     """Parse `data` and ingest it in one transaction per account group."""
     if fmt is not None and fmt not in FORMATS:
         raise ImportFileError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    own = None
-    if account and (source := config.source(account)) is not None:
+    own = own_username
+    if own is None and account and (source := config.source(account)) is not None:
         own = source.own_username
+    options = ParseOptions(naive_tz=naive_tz, own_username=own)
     try:
-        used, parsed = parse_bytes(data, fmt, ParseOptions(naive_tz=naive_tz, own_username=own))
+        used, parsed = parse_bytes(data, fmt, options, filename=name)
     except ParseError as exc:
         raise ImportFileError(f"{name}: {exc}") from None
     platform = str(FORMATS[used].platform)
@@ -158,6 +160,7 @@ def import_file(
     fmt: str | None = None,
     account: str | None = None,
     naive_tz: tzinfo | None = None,
+    own_username: str | None = None,
 ) -> ImportResult:
     try:
         size = path.stat().st_size
@@ -172,5 +175,12 @@ def import_file(
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
     return import_bytes(
-        engine, config, data, name=str(path), fmt=fmt, account=account, naive_tz=naive_tz
+        engine,
+        config,
+        data,
+        name=str(path),
+        fmt=fmt,
+        account=account,
+        naive_tz=naive_tz,
+        own_username=own_username,
     )

@@ -62,8 +62,16 @@ class InvalidRecord(ValueError):
 
 
 def _clean_text(value: str | None) -> str | None:
-    # PostgreSQL text cannot hold NUL; everything else is stored as the user wrote it.
-    return None if value is None else value.replace("\x00", "\ufffd")
+    """PostgreSQL text cannot hold NUL and UTF-8 cannot hold lone surrogates: those become
+    U+FFFD; everything else is stored as the user wrote it (the raw payload keeps all)."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "\ufffd")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def content_hash(record: Review) -> str:
@@ -155,8 +163,9 @@ def _batches(records: Iterable[object], size: int) -> Iterator[list[tuple[int, o
 
 
 def _raw_text(value: object) -> str:
+    # ASCII-escaped JSON: exact, and safe for lone surrogates and NUL in any database.
     try:
-        return json.dumps(value, ensure_ascii=False, default=repr)[:1_000_000]
+        return json.dumps(value, default=repr)[:1_000_000]
     except (TypeError, ValueError):
         return repr(value)[:1_000_000]
 
@@ -392,7 +401,7 @@ def _insert_items(
             "account_id": account.id,
             "external_id": rec.external_id,
             "first_seen_at": now,
-            "clock_started_at": rec.created_at or now,
+            "clock_started_at": rec.created_at or rec.updated_at or now,
             "status": ItemStatus.NEW,
             "revision": 1,
             "version": 1,

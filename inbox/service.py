@@ -197,9 +197,9 @@ class InboxService:
         if f.assignee is not None:
             c.append(col(Item.assignee) == f.assignee)
         if f.since is not None:
-            c.append(col(Item.created_at) >= f.since)
+            c.append(_published() >= f.since)
         if f.until is not None:
-            c.append(col(Item.created_at) < f.until)
+            c.append(_published() < f.until)
         if not f.include_snoozed:
             c.append(
                 sa.or_(
@@ -219,7 +219,7 @@ class InboxService:
         return c
 
     def _order(self, sort: Sort) -> list[Any]:
-        newest = sa.func.coalesce(col(Item.created_at), col(Item.first_seen_at))
+        newest = _published()
         if sort is Sort.NEWEST:
             return [newest.desc(), col(Item.id).desc()]
         if sort is Sort.OLDEST:
@@ -546,6 +546,12 @@ class InboxService:
             "needs_reply": needs,
             "quarantined": int(quarantined),
         }
+
+
+def _published() -> sa.ColumnElement[datetime]:
+    """When the item appeared: platform creation time, else its last edit (Play and the
+    iTunes feed only give that), else when we first saw it."""
+    return sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at))
 
 
 def _escape_like(text: str) -> str:

@@ -2,11 +2,25 @@
 
 from sources.base import (
     ParseError,
+    ParseOptions,
     ParseResult,
     Platform,
     PlatformReply,
     Rejected,
     Review,
 )
+from sources.formats import FORMATS, FormatSpec, detect_format, parse_bytes
 
-__all__ = ["ParseError", "ParseResult", "Platform", "PlatformReply", "Rejected", "Review"]
+__all__ = [
+    "FORMATS",
+    "FormatSpec",
+    "ParseError",
+    "ParseOptions",
+    "ParseResult",
+    "Platform",
+    "PlatformReply",
+    "Rejected",
+    "Review",
+    "detect_format",
+    "parse_bytes",
+]
