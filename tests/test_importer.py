@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +15,7 @@ from sqlmodel import Session
 
 from inbox.config import Config, parse_config
 from inbox.errors import ImportFileError
-from inbox.importer import import_bytes
+from inbox.importer import import_bytes, import_file
 from inbox.models import Item, SourceAccount
 
 CONFIG = parse_config(
@@ -128,3 +130,30 @@ def test_import_keeps_raw_payload_and_converts_times(engine: Engine) -> None:
 def test_unknown_format_name_is_refused(engine: Engine) -> None:
     with pytest.raises(ImportFileError, match="unknown format 'csv'"):
         import_bytes(engine, CONFIG, b"{}", name="x", fmt="csv")
+
+
+FIXTURE_FILES = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_imports_and_reimports_unchanged(path: Path, sqlite_engine: Engine) -> None:
+    """The whole import path on every recorded file: detected, stored, idempotent."""
+    fmt = path.parent.name
+    zone = ZoneInfo("Asia/Kolkata")
+    first = import_file(sqlite_engine, Config(), path, account=None, naive_tz=zone)
+    assert first.format == fmt
+    before = _counts(sqlite_engine)
+    assert before["item"] == first.report.new
+    second = import_file(sqlite_engine, Config(), path, naive_tz=zone)
+    assert (second.report.new, second.report.updated) == (0, 0)
+    assert second.report.unchanged == first.report.new + first.report.updated
+    assert len(second.rejected) == len(first.rejected)
+    assert _counts(sqlite_engine) == before
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("item", "reply", "event", "quarantine")
+        }
