@@ -288,12 +288,10 @@ def _ingest_batch(
             report.new += 1
             report.changed_ids.append(item_id)
             events.append(_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, {"origin": origin}))
-            if rec.reply is not None and rec.reply.text.strip():
+            if _has_reply(rec):
                 replies.append(_platform_reply(item_id, rec, now))
                 events.append(_reply_event(item_id, rec, now))
                 report.replies_found += 1
-                if _reply_answers(rec):
-                    _set_status(session, item_id, ItemStatus.REPLIED)
 
     for key, rec in valid.items():
         row = existing.get(key)
@@ -303,7 +301,7 @@ def _ingest_batch(
         edited = values["content_hash"] != row.content_hash
         reply_new = (
             rec.reply is not None
-            and rec.reply.text.strip() != ""
+            and _has_reply(rec)
             and not any(_same_text(rec.reply.text, text) for text in known_replies.get(row.id, []))
         )
         if not edited and not reply_new:
@@ -355,9 +353,9 @@ def _ingest_batch(
             )
         )
     if replies:
-        session.execute(sa.insert(Reply), replies)
+        session.connection().execute(Reply.__table__.insert(), replies)  # type: ignore[attr-defined]
     if events:
-        session.execute(sa.insert(Event), events)
+        session.connection().execute(Event.__table__.insert(), events)  # type: ignore[attr-defined]
     return report
 
 
@@ -391,9 +389,15 @@ def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]
     return known
 
 
+def _has_reply(record: Review) -> bool:
+    return record.reply is not None and record.reply.text.strip() != ""
+
+
 def _insert_items(
     session: Session, account: SourceAccount, records: list[Review], now: datetime
 ) -> list[int]:
+    """Insert new items with one executemany, then read their ids back in one query
+    (RETURNING with ordered executemany runs row by row on SQLite)."""
     rows = [
         {
             **_item_values(rec),
@@ -402,21 +406,27 @@ def _insert_items(
             "external_id": rec.external_id,
             "first_seen_at": now,
             "clock_started_at": rec.created_at or rec.updated_at or now,
-            "status": ItemStatus.NEW,
+            "status": ItemStatus.REPLIED
+            if _has_reply(rec) and _reply_answers(rec)
+            else ItemStatus.NEW,
             "revision": 1,
             "version": 1,
         }
         for rec in records
     ]
-    result = session.execute(
-        sa.insert(Item).returning(col(Item.id), sort_by_parameter_order=True),
-        rows,
+    table = Item.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    connection.execute(table.insert(), rows)
+    ids: dict[str, int] = dict(
+        connection.execute(
+            sa.select(table.c.external_id, table.c.id).where(
+                table.c.account_id == account.id,
+                table.c.platform == account.platform,
+                table.c.external_id.in_([rec.external_id for rec in records]),
+            )
+        ).all()
     )
-    return [row[0] for row in result]
-
-
-def _set_status(session: Session, item_id: int, status: ItemStatus) -> None:
-    session.execute(sa.update(Item).where(col(Item.id) == item_id).values(status=status))
+    return [ids[rec.external_id] for rec in records]
 
 
 def _event(
