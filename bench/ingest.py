@@ -91,7 +91,8 @@ def bench_raw_sqlite(n: int, folder: Path) -> float:
     t0 = time.perf_counter()
     with conn:
         conn.executemany(
-            "INSERT INTO item (external_id, body, author, rating, updated_at, raw) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO item (external_id, body, author, rating, updated_at, raw)"
+            " VALUES (?,?,?,?,?,?)",
             rows,
         )
     return n / (time.perf_counter() - t0)
