@@ -108,9 +108,8 @@ def main() -> None:
         again = bench_reingest(n, folder)
     print(f"items: {n}")
     print(f"raw sqlite3 executemany : {raw:10.0f} rows/s")
-    print(
-        f"inbox ingest (new)      : {ours:10.0f} items/s  ({ours / raw:.0%} of raw; peak RSS {peak:.0f} MiB)"
-    )
+    share = f"{ours / raw:.0%} of raw; peak RSS {peak:.0f} MiB"
+    print(f"inbox ingest (new)      : {ours:10.0f} items/s  ({share})")
     print(f"inbox ingest (unchanged): {again:10.0f} items/s")
 
 
