@@ -177,3 +177,25 @@ def test_demo_default_never_uses_the_configured_database(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert not real.exists()
     assert "demo.db" in result.stdout
+
+
+@pytest.mark.postgres
+def test_cli_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """The same commands against a real PostgreSQL server, with a plain postgresql:// URL."""
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    page = play_page(play_review("gp:pg1", "Paisa 2 din me aaya, theek hai", 3))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    result = inbox("--db", url, "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stdout
+    stats = json.loads(inbox("--db", url, "stats", "--json").stdout)
+    assert (stats["total"], stats["by_platform"]) == (1, {"google_play": 1})
+    doctor = inbox("--db", url, "doctor")
+    assert "(schema 0001)" in doctor.stdout
+
+
+def test_bare_command_prints_help_until_the_tui_exists() -> None:
+    result = inbox()
+    assert result.returncode == 0
+    assert "Commands:" in result.stdout
