@@ -1,4 +1,3 @@
-# ruff: noqa: E501, S311
 # (hand-written data rows are long; the randomness is seeded on purpose)
 """Write the Google Play and App Store demo payloads for the fictional brand "Resello".
 
