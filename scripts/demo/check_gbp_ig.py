@@ -34,7 +34,7 @@ MEDIA_KEYS = {"id", "caption", "media_type", "permalink", "timestamp", "username
               "comments_count", "like_count", "comments"}
 
 # Romanized Hindi words that are not also common English words.
-HINGLISH = set(["hai", "hain", "nahi", "nhi", "bhai", "bhaiya", "mera", "meri", "mere", "ka", "ki", "ke", "ko", "kya", "kab", "kaunsa", "konsa", "tha", "thi", "diya", "gaya", "aur", "bhi", "ye", "yeh", "wo", "se", "pe", "mila", "mile", "kar", "karo", "karna", "karunga", "raha", "rahe", "achha", "accha", "acche", "achhe", "badhiya", "theek", "thaak", "ekdum", "sab", "paisa", "kitna", "hoga", "bola", "bole", "liya", "lena", "kyu", "kyunki", "yahi", "yahin", "wala", "wale", "sahi", "kal", "aaj", "din", "ghante", "baar", "jayega", "aayega", "aaye", "kaam", "mujhe", "tu", "tera", "hafte", "mahine", "kahan", "diye", "hua", "hue", "karwaya", "karein", "beche", "becha", "bechna", "sakta", "lagi", "laga", "lafda", "bahut", "bohot", "jaldi"])
+HINGLISH = {"hai", "hain", "nahi", "nhi", "bhai", "bhaiya", "mera", "meri", "mere", "ka", "ki", "ke", "ko", "kya", "kab", "kaunsa", "konsa", "tha", "thi", "diya", "gaya", "aur", "bhi", "ye", "yeh", "wo", "se", "pe", "mila", "mile", "kar", "karo", "karna", "karunga", "raha", "rahe", "achha", "accha", "acche", "achhe", "badhiya", "theek", "thaak", "ekdum", "sab", "paisa", "kitna", "hoga", "bola", "bole", "liya", "lena", "kyu", "kyunki", "yahi", "yahin", "wala", "wale", "sahi", "kal", "aaj", "din", "ghante", "baar", "jayega", "aayega", "aaye", "kaam", "mujhe", "tu", "tera", "hafte", "mahine", "kahan", "diye", "hua", "hue", "karwaya", "karein", "beche", "becha", "bechna", "sakta", "lagi", "laga", "lafda", "bahut", "bohot", "jaldi"}
 
 
 def gbp_t(s: str) -> datetime:
