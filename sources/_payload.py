@@ -428,9 +428,12 @@ class Reader:
 
 
 def each_page(
-    reader: Reader, pages: list[Page], handle: Callable[[Page, Mapping[str, Any]], None]
+    reader: Reader, data: Payload, handle: Callable[[Page, Mapping[str, Any]], None]
 ) -> None:
-    """Run `handle` on every page that is an object; anything else rejects that page only."""
+    """Split `data` into JSON pages and run `handle` on every page that is an object;
+    an unreadable or non-object page rejects that page only."""
+    pages, rejected = json_pages(data)
+    reader.result.rejected.extend(rejected)
     for page in pages:
         value = page.value
         if not isinstance(value, Mapping):

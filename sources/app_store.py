@@ -18,7 +18,6 @@ from sources._payload import (
     each_page,
     entries,
     ident,
-    json_pages,
     mapping,
     require,
     shown,
@@ -73,9 +72,7 @@ _APP_IN_LINK = re.compile(r"/v1/apps/([^/?#]+)/customerReviews")
 def parse_asc(data: Payload, options: ParseOptions | None = None) -> ParseResult:
     """Parse `GET /v1/apps/{id}/customerReviews?include=response` pages (or one review)."""
     reader = Reader(options)
-    pages, rejected = json_pages(data)
-    reader.result.rejected.extend(rejected)
-    each_page(reader, pages, partial(_asc_page, reader))
+    each_page(reader, data, partial(_asc_page, reader))
     unseen = sum(1 for r in reader.result.records if "response_id" in r.extra)
     if unseen:
         reader.note(
@@ -209,9 +206,7 @@ _METADATA_KEYS = ("im:name", "im:artist", "im:image", "im:price", "category", "i
 def parse_itunes_rss(data: Payload, options: ParseOptions | None = None) -> ParseResult:
     """Parse the public customer-reviews RSS feed in its JSON form (one or several pages)."""
     reader = Reader(options)
-    pages, rejected = json_pages(data)
-    reader.result.rejected.extend(rejected)
-    each_page(reader, pages, partial(_rss_page, reader))
+    each_page(reader, data, partial(_rss_page, reader))
     return reader.finish()
 
 

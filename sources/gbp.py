@@ -17,7 +17,6 @@ from sources._payload import (
     entries,
     flag,
     ident,
-    json_pages,
     mapping,
     require,
     shown,
@@ -44,9 +43,7 @@ _ORIGINAL_FIRST = re.compile(
 def parse_gbp(data: Payload, options: ParseOptions | None = None) -> ParseResult:
     """Parse Business Profile review pages: reviews.list, batchGetReviews or one review."""
     reader = Reader(options)
-    pages, rejected = json_pages(data)
-    reader.result.rejected.extend(rejected)
-    each_page(reader, pages, partial(_gbp_page, reader))
+    each_page(reader, data, partial(_gbp_page, reader))
     return reader.finish()
 
 

@@ -21,7 +21,6 @@ from sources._payload import (
     entries,
     ident,
     json_document,
-    json_pages,
     mapping,
     require,
     stars,
@@ -65,9 +64,7 @@ def split_title(value: str) -> tuple[str | None, str]:
 def parse_play_api(data: Payload, options: ParseOptions | None = None) -> ParseResult:
     """Parse `reviews.list` responses (or `reviews.get` single reviews) from the Developer API."""
     reader = Reader(options)
-    pages, rejected = json_pages(data)
-    reader.result.rejected.extend(rejected)
-    each_page(reader, pages, lambda page, obj: _api_page(reader, page, obj))
+    each_page(reader, data, lambda page, obj: _api_page(reader, page, obj))
     return reader.finish()
 
 

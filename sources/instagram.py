@@ -20,7 +20,6 @@ from sources._payload import (
     entries,
     flag,
     ident,
-    json_pages,
     mapping,
     require,
     text,
@@ -79,10 +78,8 @@ def parse_instagram(data: Payload, options: ParseOptions | None = None) -> Parse
     `options.own_username`. Replies by anyone else are records of their own.
     """
     reader = Reader(options)
-    pages, rejected = json_pages(data)
-    reader.result.rejected.extend(rejected)
     found: list[_Found] = []
-    each_page(reader, pages, partial(_ig_page, reader, found))
+    each_page(reader, data, partial(_ig_page, reader, found))
     _emit(reader, found)
     return reader.finish()
 
