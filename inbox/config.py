@@ -94,6 +94,13 @@ class SourceConfig(_Section):
     """Public App Store feed: two-letter storefront codes, e.g. ["in", "us"]."""
     country: str = "in"
     language: str = "en"
+    base_url: str | None = None
+    """Talk to another host than the platform's (a proxy, or `inbox sandbox`)."""
+    rescan_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    """Instagram: rescan comments of media this recent (default 30); App Store: re-read this
+    many days before the cursor to catch responses made elsewhere (default 0)."""
+    token_expires: date | None = None
+    """Instagram: when the long-lived token expires; `inbox doctor` warns 7 days before."""
 
     @model_validator(mode="after")
     def _required_credentials(self) -> SourceConfig:

@@ -88,6 +88,7 @@ class EventKind(enum.StrEnum):
     STATUS = "status"
     SNOOZED = "snoozed"
     ASSIGNED = "assigned"
+    POLLED = "polled"  # item_id is NULL: one per poll of one account, with its window
 
 
 class SourceAccount(SQLModel, table=True):
