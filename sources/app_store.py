@@ -24,7 +24,7 @@ from sources._payload import (
     stars,
     text,
 )
-from sources.base import ParseOptions, ParseResult, Platform, PlatformReply, Review
+from sources.base import ParseError, ParseOptions, ParseResult, Platform, PlatformReply, Review
 
 APPLE = Platform.APP_STORE
 
@@ -194,6 +194,25 @@ def _asc_reply(reader: Reader, response: Mapping[str, Any]) -> PlatformReply | N
         external_id=ident(response, "id"),
         state=text(attributes, "state", "response state") or None,
     )
+
+
+def parse_asc_response(
+    data: Mapping[str, Any], options: ParseOptions | None = None
+) -> PlatformReply | None:
+    """The reply in `GET /v1/customerReviews/{id}/response` or a `POST` 201 body (JSON:API).
+
+    None when the body holds no response text; a malformed body is a ParseError, so a caller
+    never mistakes it for "no reply yet".
+    """
+    item = data.get("data") if "data" in data else data
+    if item is None:
+        return None
+    if not isinstance(item, Mapping):
+        raise ParseError(f"the response is {describe(item)}, not an object")
+    try:
+        return _asc_reply(Reader(options), item)
+    except RecordError as exc:
+        raise ParseError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- iTunes RSS
