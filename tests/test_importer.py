@@ -17,6 +17,7 @@ from inbox.config import Config, parse_config
 from inbox.errors import ImportFileError
 from inbox.importer import import_bytes, import_file
 from inbox.models import Item, SourceAccount
+from sources.formats import FORMATS
 
 CONFIG = parse_config(
     {
@@ -132,7 +133,13 @@ def test_unknown_format_name_is_refused(engine: Engine) -> None:
         import_bytes(engine, CONFIG, b"{}", name="x", fmt="csv")
 
 
-FIXTURE_FILES = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.is_file())
+# Import files live in fixtures/<format>/; fixtures/api/ holds recorded API pages for pollers.
+FIXTURE_FILES = sorted(
+    p
+    for fmt in FORMATS
+    for p in (Path(__file__).parent / "fixtures" / fmt).glob("*")
+    if p.is_file()
+)
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
