@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -290,19 +291,94 @@ def demo(state: State, no_tui: bool) -> None:
             f"{describe(engine)} already holds data; the demo loads only into an empty database"
         )
     with _progress() as progress:
-        progress.add_task("loading demo data", total=None)
-        results = load_demo(engine, datetime.now(UTC))
+        progress.add_task("loading demo data through the sandbox", total=None)
+        imports, outcomes = load_demo(engine, datetime.now(UTC))
+    for outcome in outcomes:
+        (err if outcome.error else out).print("  poll " + outcome.summary(), markup=False)
     figures = service.stats()
-    rejected = sum(len(r.rejected) for r in results)
+    rejected = sum(len(r.rejected) for r in imports) + sum(len(o.report.rejected) for o in outcomes)
     platforms = ", ".join(f"{k} {v}" for k, v in figures["by_platform"].items())
     out.print(
         f"Demo database {describe(engine)}: {figures['total']} items ({platforms}), "
         f"{figures['needs_reply']} need a reply, {rejected} rejected.",
         markup=False,
     )
+    if any(o.error for o in outcomes):
+        raise InboxError("some demo sources failed to poll (see above)")
     out.print(f"Try: inbox --db {url} stats", markup=False)
     if not no_tui:
         out.print("(The Textual inbox is not built yet: this loaded the data only.)")
+
+
+@app.command()
+@click.option("--once", is_flag=True, help="Poll once and exit (the default).")
+@click.option(
+    "--watch",
+    "watch",
+    type=click.IntRange(min=10),
+    metavar="SECONDS",
+    help="Poll again every SECONDS until interrupted.",
+)
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option(
+    "--base-url",
+    help="Send every source's requests to this host instead (e.g. `inbox sandbox`).",
+)
+@pass_state
+def poll(
+    state: State, once: bool, watch: int | None, sources: tuple[str, ...], base_url: str | None
+) -> None:
+    """Fetch new and edited reviews and comments from every configured source.
+
+    Exit 1 when a source failed (the others are still polled and saved)."""
+    from inbox.poll import poll_all
+
+    if once and watch is not None:
+        raise click.UsageError("--once and --watch exclude each other")
+    engine = state.engine()
+    if not state.config.sources:
+        raise ConfigError("no [[sources]] configured; run `inbox init` and edit the file")
+    while True:
+        with _progress() as progress:
+            progress.add_task("polling", total=None)
+            outcomes = poll_all(engine, state.config, only=sources, base_url=base_url)
+        for outcome in outcomes:
+            (err if outcome.error else out).print(outcome.summary(), markup=False)
+            for note in outcome.notes:
+                out.print(f"  note: {note}", markup=False)
+        if watch is None:
+            if any(o.error for o in outcomes):
+                sys.exit(1)
+            return
+        time.sleep(watch)
+
+
+@app.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free one).")
+@click.option(
+    "--synthetic",
+    type=click.IntRange(min=1),
+    help="Serve N generated items per platform instead of the demo data.",
+)
+def sandbox(port: int, synthetic: int | None) -> None:
+    """Run the local platform sandbox on 127.0.0.1 until interrupted (for manual trials)."""
+    from inbox.config import data_dir
+    from inbox.demo import start_sandbox
+
+    folder = data_dir() / "sandbox"
+    with start_sandbox(port=port, synthetic=synthetic, folder=folder) as running:
+        out.print(f"Sandbox listening on {running.url}", markup=False)
+        out.print(f"Credentials for it are in {running.credentials_dir}", markup=False)
+        out.print(
+            f"Instagram token: export {running.token_env}={running.instagram_token}", markup=False
+        )
+        out.print("Example: inbox --config " + str(running.config_path) + " poll", markup=False)
+        out.print("Ctrl-C stops it.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            out.print("stopped")
 
 
 @app.group()

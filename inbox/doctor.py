@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -99,6 +100,60 @@ def _check_token_env(source: SourceConfig) -> Check:
     return Check(subject, True, f"token present in {source.token_env}")
 
 
+def _check_token_expiry(source: SourceConfig, today: date) -> Check | None:
+    if source.token_expires is None:
+        return None
+    left = (source.token_expires - today).days
+    subject = f"source {source.name}"
+    fix = "create a new long-lived token in Meta Business Suite, then update token_expires"
+    if left < 0:
+        return Check(subject, False, f"Instagram token expired on {source.token_expires}", fix)
+    if left <= 7:
+        return Check(
+            subject,
+            False,
+            f"Instagram token expires in {left} days ({source.token_expires})",
+            fix,
+            warning=True,
+        )
+    return None
+
+
+def _check_poll_health(engine_url: str, sources: list[SourceConfig], now: datetime) -> list[Check]:
+    """What the last polls said, read from the database (never changes it)."""
+    try:
+        engine = create_db_engine(engine_url)
+        if current_revision(engine) != head_revision():
+            return []
+        from inbox.poll import play_gap_warning, source_health
+
+        health = {row["name"]: row for row in source_health(engine)}
+    except (InboxError, SQLAlchemyError, OSError):
+        return []
+    checks = []
+    for source in sources:
+        row = health.get(source.name)
+        subject = f"source {source.name}"
+        if row is None or row["last_poll_at"] is None:
+            checks.append(Check(subject, False, "never polled", "run `inbox poll`", warning=True))
+            continue
+        if row["last_error"]:
+            checks.append(
+                Check(
+                    subject,
+                    False,
+                    f"last poll failed ({row['consecutive_failures']} in a row): "
+                    f"{row['last_error']}",
+                    "fix the cause above, then run `inbox poll --source " + source.name + "`",
+                )
+            )
+        if source.platform is Platform.GOOGLE_PLAY and source.kind == "api":
+            gap = play_gap_warning(row["last_success_at"], now)
+            if gap:
+                checks.append(Check(subject, False, gap, "run `inbox poll` now", warning=True))
+    return checks
+
+
 def check_source(source: SourceConfig) -> Check:
     if not source.enabled:
         return Check(f"source {source.name}", True, "disabled")
@@ -162,4 +217,10 @@ def run_checks(config_path: Path | None, db: str | None) -> list[Check]:
             Check("sources", False, "none configured", "add [[sources]] blocks", warning=True)
         )
     checks.extend(check_source(s) for s in config.sources)
+    now = datetime.now(UTC)
+    for source in config.sources:
+        expiry = _check_token_expiry(source, now.date())
+        if expiry:
+            checks.append(expiry)
+    checks.extend(_check_poll_health(database_url(config, db), config.sources, now))
     return checks

@@ -28,8 +28,19 @@ def test_shift_keeps_each_timestamp_format() -> None:
 
 
 def test_demo_is_fresh_spread_and_has_history(sqlite_engine: Engine) -> None:
-    results = load_demo(sqlite_engine, NOW)
-    assert sum(len(r.rejected) for r in results) == 0
+    imports, outcomes = load_demo(sqlite_engine, NOW)
+    assert sum(len(r.rejected) for r in imports) == 0
+    assert [(o.source, o.error, len(o.report.rejected)) for o in outcomes] == [
+        (name, None, 0)
+        for name in (
+            "play",
+            "appstore",
+            "gbp-koramangala",
+            "gbp-andheri",
+            "gbp-connaught-place",
+            "instagram",
+        )
+    ]
     with Session(sqlite_engine) as s:
         published = sa.func.coalesce(col(Item.created_at), col(Item.updated_at))
         newest, oldest = s.execute(sa.select(sa.func.max(published), sa.func.min(published))).one()

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from sources.sandbox import Sandbox, SandboxData
 from sqlalchemy.engine import Engine
 
-from inbox.config import Config
+from inbox.config import Config, parse_config
 from inbox.db import session_scope
+from inbox.demo.credentials import (
+    ASC_ISSUER_ID,
+    ASC_KEY_ID,
+    DemoCredentials,
+    write_demo_credentials,
+)
 from inbox.importer import ImportResult, import_bytes
 from inbox.ingest import ensure_account
+from inbox.poll import PollOutcome
 from sources.base import Platform
 
 # Newest demo item this long before "now", so "due soon" and "last 24 h" always have content.
@@ -131,14 +144,121 @@ def shifted_documents(now: datetime) -> list[tuple[str, str, Any]]:
     return [(name, fmt, _walk_times(doc, visit)) for name, fmt, doc in docs]
 
 
-def load_demo(engine: Engine, now: datetime | None = None) -> list[ImportResult]:
-    """Load every demo file into `engine` (an empty database is expected)."""
+DEMO_TOKEN_ENV = "INBOX_DEMO_INSTAGRAM_TOKEN"  # noqa: S105 (a variable name, not a secret)
+EARLIER = ("play_api_earlier.json", "gbp_earlier.json")
+
+
+@dataclass
+class RunningSandbox:
+    """A started sandbox, with credentials and a config whose sources point at it."""
+
+    url: str
+    sandbox: Sandbox
+    credentials_dir: Path
+    config: Config
+    config_path: Path
+    instagram_token: str
+    token_env: str = DEMO_TOKEN_ENV
+
+    @property
+    def environ(self) -> dict[str, str]:
+        return {**os.environ, self.token_env: self.instagram_token}
+
+
+def demo_sources(url: str, creds: DemoCredentials) -> list[dict[str, Any]]:
+    """`[[sources]]` entries for the demo accounts, pointed at the sandbox."""
+    entries: list[dict[str, Any]] = []
+    for acct in ACCOUNTS:
+        entry: dict[str, Any] = {
+            "name": acct.name,
+            "platform": acct.platform.value,
+            "account": acct.ref,
+            "display_name": acct.display,
+            "base_url": url,
+        }
+        if acct.platform in (Platform.GOOGLE_PLAY, Platform.GBP):
+            entry["credentials_file"] = str(creds.google_file)
+        elif acct.platform is Platform.APP_STORE:
+            entry.update(
+                key_file=str(creds.asc_key_file), key_id=ASC_KEY_ID, issuer_id=ASC_ISSUER_ID
+            )
+        else:
+            entry.update(token_env=DEMO_TOKEN_ENV, own_username="resello.in", rescan_days=365)
+        entries.append(entry)
+    return entries
+
+
+def _config_toml(entries: list[dict[str, Any]]) -> str:
+    lines = ["# Written by the review-inbox demo: sources pointing at the local sandbox.", ""]
+    for entry in entries:
+        lines.append("[[sources]]")
+        lines.extend(
+            f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()
+        )
+        lines.append("")
+    return "\n".join(lines)
+
+
+@contextmanager
+def start_sandbox(
+    *,
+    port: int = 0,
+    synthetic: int | None = None,
+    now: datetime | None = None,
+    folder: Path | None = None,
+    documents: dict[str, Any] | None = None,
+) -> Iterator[RunningSandbox]:
+    """Start the sandbox on 127.0.0.1 with the demo data (or N synthetic items per platform)."""
     now = now or datetime.now(UTC)
+    if synthetic:
+        data = SandboxData.synthetic(synthetic, seed=7, now=now)
+    else:
+        docs = documents if documents is not None else current_documents(now)
+        data = SandboxData.from_documents(
+            play_pages=docs["play_api.json"],
+            asc_pages=docs["asc.json"],
+            gbp_pages=docs["gbp.json"],
+            instagram_pages=docs["instagram.json"],
+        )
+    sandbox = Sandbox(data, port=port, play_window_days=None)
+    url = sandbox.start()
+    try:
+        target = folder or Path(tempfile.mkdtemp(prefix="inbox-sandbox-"))
+        creds = write_demo_credentials(target / "credentials", token_uri=f"{url}/token")
+        sandbox.asc_public_keys[ASC_KEY_ID] = creds.asc_public_pem
+        sandbox.instagram_token = creds.instagram_token
+        entries = demo_sources(url, creds)
+        config = parse_config({"sources": entries}, "demo")
+        config_path = target / "config.toml"
+        config_path.write_text(_config_toml(entries), encoding="utf-8")
+        yield RunningSandbox(url, sandbox, creds.folder, config, config_path, creds.instagram_token)
+    finally:
+        sandbox.stop()
+
+
+def current_documents(now: datetime) -> dict[str, Any]:
+    return {name: doc for name, _fmt, doc in shifted_documents(now)}
+
+
+def load_demo(
+    engine: Engine, now: datetime | None = None, folder: Path | None = None
+) -> tuple[list[ImportResult], list[PollOutcome]]:
+    """Fill an empty database the way a user would: import a backfill (the first versions of
+    reviews edited later), then poll the sandbox with the real pollers."""
+    from inbox.poll import poll_all
+
+    now = now or datetime.now(UTC)
+    docs = current_documents(now)
     with session_scope(engine) as session:
         for acct in ACCOUNTS:
             ensure_account(session, acct.name, acct.platform, acct.ref, acct.display)
-    results = []
-    for name, fmt, doc in shifted_documents(now):
-        data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-        results.append(import_bytes(engine, Config(), data, name=f"demo/{name}", fmt=fmt))
-    return results
+    imports = []
+    for name, fmt in FILES:
+        if name in EARLIER:
+            data = json.dumps(docs[name], ensure_ascii=False).encode("utf-8")
+            imports.append(import_bytes(engine, Config(), data, name=f"demo/{name}", fmt=fmt))
+    with tempfile.TemporaryDirectory(prefix="inbox-demo-") as scratch:
+        target = folder or Path(scratch)
+        with start_sandbox(now=now, folder=target, documents=docs) as running:
+            outcomes = poll_all(engine, running.config, environ=running.environ)
+    return imports, outcomes
