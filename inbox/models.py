@@ -32,7 +32,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 # Plain JSON (not JSONB) on PostgreSQL too: it keeps the exact text of a raw payload,
 # including \u0000 escapes that JSONB refuses.
-JSONType = sa.JSON()
+JSONType = sa.JSON(none_as_null=True)
 
 
 def utcnow() -> datetime:

@@ -183,7 +183,7 @@ def demo_sources(url: str, creds: DemoCredentials) -> list[dict[str, Any]]:
                 key_file=str(creds.asc_key_file), key_id=ASC_KEY_ID, issuer_id=ASC_ISSUER_ID
             )
         else:
-            entry.update(token_env=DEMO_TOKEN_ENV, own_username="resello.in", rescan_days=365)
+            entry.update(token_env=DEMO_TOKEN_ENV, own_username="resello.in")
         entries.append(entry)
     return entries
 
