@@ -1,4 +1,4 @@
-"""The bundled demo: raw platform payloads, shifted in time, loaded through the real import path."""
+"""The bundled demo: raw platform payloads, time-shifted, loaded by import and by polling the sandbox."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sources.sandbox import Sandbox, SandboxData
 from sqlalchemy.engine import Engine
 
 from inbox.config import Config, parse_config
@@ -29,6 +28,7 @@ from inbox.importer import ImportResult, import_bytes
 from inbox.ingest import ensure_account
 from inbox.poll import PollOutcome
 from sources.base import Platform
+from sources.sandbox import Sandbox, SandboxData
 
 # Newest demo item this long before "now", so "due soon" and "last 24 h" always have content.
 NEWEST_AGE = timedelta(minutes=7)
