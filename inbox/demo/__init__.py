@@ -1,4 +1,4 @@
-"""The bundled demo: raw platform payloads, time-shifted, loaded by import and by polling the sandbox."""
+"""The bundled demo: raw payloads, time-shifted, loaded by import and by polling the sandbox."""
 
 from __future__ import annotations
 
