@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,37 @@ def test_bare_command_prints_help_until_the_tui_exists() -> None:
     result = inbox()
     assert result.returncode == 0
     assert "Commands:" in result.stdout
+
+
+def test_sandbox_command_then_poll_and_doctor(tmp_path: Path, db: str) -> None:
+    """`inbox sandbox` in one process, `inbox poll` and `inbox doctor` in others."""
+    proc = subprocess.Popen(
+        [*INBOX, "sandbox"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(4)]
+        url = lines[0].split()[-1]
+        config = next(line for line in lines if "--config" in line).split()[3]
+        token = next(line for line in lines if line.startswith("Instagram token")).split()[-1]
+        assert url.startswith("http://127.0.0.1:")
+        env_name, value = token.split("=", 1)
+        env = {env_name: value, "COLUMNS": "200"}
+        polled = inbox("--db", db, "--config", config, "poll", env=env)
+        assert polled.returncode == 0, polled.stderr
+        assert "play: 256 new" in polled.stdout
+        assert value not in polled.stdout + polled.stderr
+        doctor = inbox("--db", db, "--config", config, "doctor", env=env)
+        assert "FAIL" not in doctor.stdout, doctor.stdout
+        # the token is missing: a sentence naming the variable, exit 1, other sources polled
+        missing = inbox("--db", db, "--config", config, "poll")
+        assert missing.returncode == 1
+        assert f"environment variable {env_name} is not set" in missing.stderr
+        assert "play: 0 new" in missing.stdout
+        health = inbox("--db", db, "--config", config, "doctor", env={"COLUMNS": "200"})
+        assert "last poll failed (1 in a row)" in health.stdout
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
