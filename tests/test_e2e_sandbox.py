@@ -47,7 +47,7 @@ def poll(engine: Engine, running: RunningSandbox, **kw: object) -> dict[str, Pol
 def by_platform(engine: Engine) -> dict[str, int]:
     with Session(engine) as s:
         rows = s.execute(sa.select(Item.platform, sa.func.count()).group_by(Item.platform))
-        return dict(rows)
+        return {str(platform): int(n) for platform, n in rows.all()}
 
 
 def cursor_of(engine: Engine, name: str) -> object:
