@@ -381,6 +381,127 @@ def sandbox(port: int, synthetic: int | None) -> None:
             out.print("stopped")
 
 
+@app.command()
+@click.option("--force", is_flag=True, help="Replace the model even if held-out quality drops.")
+@click.option("--rollback", is_flag=True, help="Put the previous model back.")
+@pass_state
+def train(state: State, force: bool, rollback: bool) -> None:
+    """Retrain the classifier on the seed corpus plus every human retag in the database.
+
+    Prints held-out quality before and after, and refuses to replace the current model when
+    macro-F1 on the held-out split drops by more than 2 points (unless --force)."""
+    from inbox.training import retrain, roll_back
+
+    if rollback:
+        out.print(roll_back(state.config), markup=False)
+        return
+    result = retrain(state.engine(), state.config, force=force)
+    for line in result.lines:
+        out.print(line, markup=False)
+    if not result.replaced:
+        sys.exit(1)
+
+
+@app.command()
+@click.option("--all", "everything", is_flag=True, help="Every item, not only untagged ones.")
+@pass_state
+def classify(state: State, everything: bool) -> None:
+    """Tag items with themes and raise escalations (new items are classified on arrival)."""
+    from inbox.classify import classify_items, get_classifier, unclassified_ids
+
+    engine = state.engine()
+    ids = unclassified_ids(engine, everything=everything)
+    with _progress() as progress:
+        progress.add_task(f"classifying {len(ids)} items", total=None)
+        report = classify_items(engine, get_classifier(state.config), ids)
+    out.print(f"{report.classified} items classified, {report.escalated} escalated.")
+
+
+@app.group()
+def classifier() -> None:
+    """Classifier tools."""
+
+
+@classifier.command("evaluate")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Labeled CSV or JSONL to cross-validate on (default: the shipped seed corpus).",
+)
+@click.option(
+    "--test",
+    "test",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Score on this file after training on --data (no cross-validation).",
+)
+@click.option("--heldout", is_flag=True, help="Train on the seed corpus, score the held-out split.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option(
+    "--label-column",
+    default="themes",
+    show_default=True,
+    help="Label column(s), comma-separated; labels inside a cell split on |.",
+)
+@click.option("--title-column")
+@click.option("--rating-column")
+@click.option("--folds", type=click.IntRange(2, 20), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def classifier_evaluate(
+    state: State,
+    data: Path | None,
+    test: Path | None,
+    heldout: bool,
+    text_column: str,
+    label_column: str,
+    title_column: str | None,
+    rating_column: str | None,
+    folds: int,
+    as_json: bool,
+) -> None:
+    """Per-label precision, recall, F1 and support, macro/micro averages and timing."""
+    from inbox.training import evaluate_command
+
+    report = evaluate_command(
+        state.config,
+        data=data,
+        test=test,
+        heldout=heldout,
+        text_column=text_column,
+        label_column=label_column,
+        title_column=title_column,
+        rating_column=rating_column,
+        folds=folds,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for name in ("label", "precision", "recall", "f1", "support"):
+        table.add_column(name, justify="left" if name == "label" else "right")
+    for m in report.labels:
+        table.add_row(
+            m.label, f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}", str(m.support)
+        )
+    out.print(table)
+    out.print(
+        f"macro-F1 {report.macro_f1:.3f} · micro P {report.micro_precision:.3f} "
+        f"R {report.micro_recall:.3f} F1 {report.micro_f1:.3f} · {report.examples} examples"
+        + (f" · {report.folds}-fold CV" if report.folds else " · held-out")
+    )
+    if report.escalation:
+        e = report.escalation
+        out.print(
+            f"escalation (any reason): precision {e['precision']:.3f} recall {e['recall']:.3f} "
+            f"F1 {e['f1']:.3f} support {int(e['support'])}"
+        )
+    out.print(
+        f"train {report.train_seconds:.1f} s per model · predict {report.predict_per_second:.0f} "
+        "items/s"
+    )
+
+
 @app.group()
 def db() -> None:
     """Database maintenance."""

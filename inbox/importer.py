@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from classifier.predict import Classifier
+from inbox.classify import classify_items
 from inbox.config import Config
 from inbox.db import session_scope
 from inbox.errors import ImportFileError
@@ -32,6 +34,7 @@ class ImportResult:
     accounts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parse_rejected: list[Rejected] = field(default_factory=list)
+    escalated: int = 0
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -111,6 +114,7 @@ def import_bytes(
     naive_tz: tzinfo | None = None,
     own_username: str | None = None,
     now: datetime | None = None,
+    classifier: Classifier | None = None,
 ) -> ImportResult:
     """Parse `data` and ingest it in one transaction per account group."""
     if fmt is not None and fmt not in FORMATS:
@@ -149,6 +153,9 @@ def import_bytes(
             positions = [f"record id {r.external_id}" for r in records]
             part = ingest(session, target, records, origin=name, now=now, positions=positions)
             result.report.add(part)
+    if classifier is not None and result.report.changed_ids:
+        classified = classify_items(engine, classifier, result.report.changed_ids)
+        result.escalated = classified.escalated
     return result
 
 
@@ -161,6 +168,7 @@ def import_file(
     account: str | None = None,
     naive_tz: tzinfo | None = None,
     own_username: str | None = None,
+    classifier: Classifier | None = None,
 ) -> ImportResult:
     try:
         size = path.stat().st_size
@@ -183,4 +191,5 @@ def import_file(
         account=account,
         naive_tz=naive_tz,
         own_username=own_username,
+        classifier=classifier,
     )

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from classifier.predict import Classifier
+from inbox.classify import classify_items
 from inbox.config import Config, SourceConfig
 from inbox.db import session_scope
 from inbox.errors import ConfigError
@@ -44,12 +46,14 @@ class PollOutcome:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     complete: bool = False
+    escalated: int = 0
 
     def summary(self) -> str:
         r = self.report
         head = (
             f"{self.source}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged, "
-            f"{len(r.rejected)} rejected, {self.requests} requests, {self.seconds:.1f} s"
+            f"{len(r.rejected)} rejected, {self.escalated} escalated, {self.requests} requests, "
+            f"{self.seconds:.1f} s"
         )
         return f"{head} — ERROR {self.error}" if self.error else head
 
@@ -144,8 +148,10 @@ def poll_source(
     source: Source,
     *,
     clock: Clock = utcnow,
+    classifier: Classifier | None = None,
 ) -> PollOutcome:
-    """Poll one source to its cursor; commits each batch; the cursor moves with the final one."""
+    """Poll one source to its cursor; commits each batch; the cursor moves with the final one.
+    New and edited items are classified as each batch lands."""
     outcome = PollOutcome(cfg.name)
     started = time.monotonic()
     now = clock()
@@ -194,6 +200,8 @@ def poll_source(
                         )
                     )
                     outcome.complete = True
+            if classifier is not None and part.changed_ids:
+                outcome.escalated += classify_items(engine, classifier, part.changed_ids).escalated
         if not outcome.complete:
             raise SourceError(f"{cfg.name}: the poll ended without a final page; cursor kept")
     except SourceError as exc:
@@ -242,6 +250,7 @@ def _poll_one(
     policy: RetryPolicy | None,
     clock: Clock,
     environ: dict[str, str] | None,
+    classifier: Classifier | None,
 ) -> PollOutcome:
     try:
         source = build_source(cfg, base_url=base_url, policy=policy, environ=environ)
@@ -253,7 +262,7 @@ def _poll_one(
         assert account_id is not None
         _record_failure(engine, account_id, outcome.error or "", clock())
         return outcome
-    return poll_source(engine, cfg, source, clock=clock)
+    return poll_source(engine, cfg, source, clock=clock, classifier=classifier)
 
 
 def poll_all(
@@ -266,6 +275,7 @@ def poll_all(
     clock: Clock = utcnow,
     workers: int = 4,
     environ: dict[str, str] | None = None,
+    classifier: Classifier | None = None,
 ) -> list[PollOutcome]:
     """Poll every enabled source (or those named), concurrently; results in config order."""
     wanted = set(only)
@@ -278,7 +288,8 @@ def poll_all(
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chosen)))) as pool:
         futures = [
-            pool.submit(_poll_one, engine, s, base_url, policy, clock, environ) for s in chosen
+            pool.submit(_poll_one, engine, s, base_url, policy, clock, environ, classifier)
+            for s in chosen
         ]
         return [f.result() for f in futures]
 

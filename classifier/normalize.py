@@ -1,0 +1,123 @@
+"""Text normalisation shared by the model and the escalation rules.
+
+Real reviews spell the same word many ways ("nahi", "nhi", "nahin"; "sooooo"; "😡"): the model
+and the rules should see one form, so a rule written once matches them all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import emoji
+
+_REPEATS = re.compile(r"(.)\1{2,}")
+_SPACES = re.compile(r"\s+")
+_EMOJI_NAME = re.compile(r":([a-z0-9_&\-]+):")
+
+# Romanised Hindi is written with no standard spelling: map common variants to one form.
+HINGLISH = {
+    "nhi": "nahi",
+    "nahin": "nahi",
+    "nai": "nahi",
+    "nahee": "nahi",
+    "nhin": "nahi",
+    "paise": "paisa",
+    "pese": "paisa",
+    "paisaa": "paisa",
+    "pesa": "paisa",
+    "paiso": "paisa",
+    "bohot": "bahut",
+    "bhot": "bahut",
+    "bahot": "bahut",
+    "bhut": "bahut",
+    "boht": "bahut",
+    "acha": "accha",
+    "achha": "accha",
+    "acchha": "accha",
+    "achaa": "accha",
+    "accha": "accha",
+    "h": "hai",
+    "he": "hai",
+    "hain": "hai",
+    "hei": "hai",
+    "kia": "kya",
+    "kyaa": "kya",
+    "kiya": "kiya",
+    "aya": "aaya",
+    "aaya": "aaya",
+    "ayaa": "aaya",
+    "mila": "mila",
+    "milaa": "mila",
+    "bekar": "bekaar",
+    "bakwas": "bakwaas",
+    "bakwass": "bakwaas",
+    "dhoka": "dhokha",
+    "dhoke": "dhokha",
+    "froud": "fraud",
+    "fraudd": "fraud",
+    "farud": "fraud",
+    "recieved": "received",
+    "recived": "received",
+    "receved": "received",
+    "pls": "please",
+    "plz": "please",
+    "plzz": "please",
+    "u": "you",
+    "ur": "your",
+    "bcoz": "because",
+    "bcz": "because",
+    "coz": "because",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "tnx": "thanks",
+    "amt": "amount",
+    "pymt": "payment",
+    "paymnt": "payment",
+    "rs": "rs",
+    "₹": "rs",
+}
+
+
+_VARIANTS = re.compile(
+    r"(?<![\w\u0900-\u097F])("
+    + "|".join(sorted((re.escape(k) for k in HINGLISH if HINGLISH[k] != k), key=len, reverse=True))
+    + r")(?![\w\u0900-\u097F])"
+)
+# Emoji and pictographs; text without any skips the (slow) emoji library entirely.
+_MAYBE_EMOJI = re.compile("[\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+# Control and invisible formatting characters (C0, C1, zero-width, bidi overrides) → space.
+_CONTROLS = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        0xFEFF,
+    ],
+    " ",
+)
+_CONTROL_TABLE = str.maketrans(_CONTROLS)
+
+
+def _demojize(text: str) -> str:
+    if not _MAYBE_EMOJI.search(text):
+        return text
+    words = emoji.demojize(text, delimiters=(" :", ": "))
+    return _EMOJI_NAME.sub(lambda m: " emoji_" + m.group(1).replace("-", "_") + " ", words)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Lowercase, emoji as words (`emoji_pouting_face`), control characters dropped, letters
+    repeated 3+ times squeezed to 2, Hinglish spelling variants unified, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_CONTROL_TABLE)
+    text = _demojize(text).lower().replace("₹", " rs ")
+    text = _REPEATS.sub(r"\1\1", text)
+    text = _VARIANTS.sub(lambda m: HINGLISH[m.group(1)], text)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,98 @@
+"""Classification of items: themes with scores, and an escalation decision with its reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from classifier.model import ItemText, ThemeModel, model_text
+from classifier.taxonomy import ESCALATION_PREFIX, Taxonomy
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Themes above their thresholds (best first), every label's score, and escalation."""
+
+    themes: tuple[tuple[str, float], ...]
+    scores: dict[str, float]
+    escalate: bool
+    escalation_ids: tuple[str, ...]
+    reasons: tuple[str, ...]
+    model_version: str
+    taxonomy_version: str
+
+
+def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
+    """(reason id, matched text) for every escalation rule that matches."""
+    hits = []
+    for reason in taxonomy.escalation:
+        for pattern in reason.patterns:
+            match = pattern.search(normalized)
+            if match:
+                hits.append((reason.id, match.group(0).strip()))
+                break
+    return hits
+
+
+@dataclass
+class Classifier:
+    """A taxonomy and a trained model, used together."""
+
+    taxonomy: Taxonomy
+    model: ThemeModel
+
+    @property
+    def version(self) -> str:
+        return str(self.model.metadata.get("trained_at", "untrained"))
+
+    def predict(self, items: Sequence[ItemText]) -> list[Prediction]:
+        scores = self.model.scores(items)
+        out = []
+        for row, item in enumerate(items):
+            by_label = {label: float(scores[row, j]) for j, label in enumerate(self.model.labels)}
+            themes = sorted(
+                (
+                    (label, by_label[label])
+                    for j, label in enumerate(self.model.labels)
+                    if not label.startswith(ESCALATION_PREFIX)
+                    and by_label[label] >= self.model.thresholds[j]
+                ),
+                key=lambda pair: -pair[1],
+            )
+            ids: list[str] = []
+            reasons: list[str] = []
+            for reason_id, matched in rule_hits(self.taxonomy, model_text(item)):
+                ids.append(reason_id)
+                reasons.append(f"rule {reason_id} matched '{matched[:60]}'")
+            for j, label in enumerate(self.model.labels):
+                if not label.startswith(ESCALATION_PREFIX):
+                    continue
+                reason_id = label.removeprefix(ESCALATION_PREFIX)
+                if by_label[label] >= self.model.thresholds[j]:
+                    reason = self.taxonomy.reason(reason_id)
+                    name = reason.name.lower() if reason else reason_id
+                    reasons.append(f"model: {name} {by_label[label]:.2f}")
+                    if reason_id not in ids:
+                        ids.append(reason_id)
+            out.append(
+                Prediction(
+                    themes=tuple(themes),
+                    scores=by_label,
+                    escalate=bool(ids),
+                    escalation_ids=tuple(ids),
+                    reasons=tuple(reasons),
+                    model_version=self.version,
+                    taxonomy_version=self.taxonomy.version,
+                )
+            )
+        return out
+
+    def explain(self, item: ItemText, top: int = 6) -> dict[str, list[tuple[str, float]]]:
+        """For each theme and escalation label predicted for `item`, the terms behind it."""
+        [prediction] = self.predict([item])
+        labels = [theme for theme, _score in prediction.themes] + [
+            ESCALATION_PREFIX + reason_id
+            for reason_id in prediction.escalation_ids
+            if ESCALATION_PREFIX + reason_id in self.model.labels
+        ]
+        return {label: self.model.explain(item, label, top) for label in labels}
