@@ -26,6 +26,8 @@ def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
     """(reason id, matched text) for every escalation rule that matches."""
     hits = []
     for reason in taxonomy.escalation:
+        if any(u.search(normalized) for u in reason.unless):
+            continue
         for pattern in reason.patterns:
             match = pattern.search(normalized)
             if match:
@@ -64,11 +66,12 @@ class Classifier:
             for reason_id, matched in rule_hits(self.taxonomy, model_text(item)):
                 ids.append(reason_id)
                 reasons.append(f"rule {reason_id} matched '{matched[:60]}'")
-            for j, label in enumerate(self.model.labels):
+            cut = self.model.escalation_threshold
+            for label in self.model.labels:
                 if not label.startswith(ESCALATION_PREFIX):
                     continue
                 reason_id = label.removeprefix(ESCALATION_PREFIX)
-                if by_label[label] >= self.model.thresholds[j]:
+                if by_label[label] >= cut:
                     reason = self.taxonomy.reason(reason_id)
                     name = reason.name.lower() if reason else reason_id
                     reasons.append(f"model: {name} {by_label[label]:.2f}")

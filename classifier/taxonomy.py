@@ -31,6 +31,7 @@ class EscalationReason:
     name: str
     severity: str = "high"
     patterns: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ def _need(entry: dict[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
+def _compile(patterns: object, where: str) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(patterns, list):
+        raise TaxonomyError(f"{where} must be a list of regular expressions")
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(str(pattern), re.IGNORECASE))
+        except re.error as exc:
+            raise TaxonomyError(f"{where}: {pattern!r} is not a valid regex: {exc}") from None
+    return tuple(compiled)
+
+
 def parse_taxonomy(data: dict[str, Any], origin: str) -> Taxonomy:
     """Validate a loaded TOML document; errors name `origin` and the entry."""
     version = _need(data, "version", origin)
@@ -89,26 +102,19 @@ def parse_taxonomy(data: dict[str, Any], origin: str) -> Taxonomy:
         where = f"{origin}: escalation[{index}]"
         if not isinstance(entry, dict):
             raise TaxonomyError(f"{where} is not a table")
-        compiled = []
-        for pattern in entry.get("patterns", []):
-            try:
-                compiled.append(re.compile(pattern, re.IGNORECASE))
-            except re.error as exc:
-                raise TaxonomyError(
-                    f"{where}: pattern {pattern!r} is not a valid regex: {exc}"
-                ) from None
         reasons.append(
             EscalationReason(
                 id=_need(entry, "id", where),
                 name=_need(entry, "name", where),
                 severity=str(entry.get("severity", "high")),
-                patterns=tuple(compiled),
+                patterns=_compile(entry.get("patterns", []), f"{where}.patterns"),
+                unless=_compile(entry.get("unless", []), f"{where}.unless"),
             )
         )
-    ids = [t.id for t in themes] + [r.id for r in reasons]
-    dupes = sorted({i for i in [t.id for t in themes] if ids.count(i) > 1})
-    if dupes:
-        raise TaxonomyError(f"{origin}: theme ids repeated: {', '.join(dupes)}")
+    for kind, ids in (("theme", [t.id for t in themes]), ("escalation", [r.id for r in reasons])):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise TaxonomyError(f"{origin}: {kind} ids repeated: {', '.join(dupes)}")
     return Taxonomy(version, tuple(themes), tuple(reasons), source=origin)
 
 

@@ -32,8 +32,15 @@ def with_rules(taxonomy: Taxonomy, labels: Sequence[str]):  # type: ignore[no-un
     """A hook for `holdout`: escalation = the model's labels OR the taxonomy's rules."""
     index = {label: j for j, label in enumerate(labels)}
 
-    def apply(_model: ThemeModel, examples: Sequence[Example], predicted: np.ndarray) -> np.ndarray:
+    def apply(model: ThemeModel, examples: Sequence[Example], predicted: np.ndarray) -> np.ndarray:
+        """Escalation columns as the inbox decides them: model score over the escalation
+        threshold, or a rule."""
         out = predicted.copy()
+        scores = model.scores([ex.item for ex in examples])
+        for j, label in enumerate(labels):
+            if label.startswith(ESCALATION_PREFIX) and label in model.labels:
+                k = model.labels.index(label)
+                out[:, j] = scores[:, k] >= model.escalation_threshold
         for row, ex in enumerate(examples):
             for reason_id, _text in rule_hits(taxonomy, text_for_rules(ex.item)):
                 j = index.get(ESCALATION_PREFIX + reason_id)
