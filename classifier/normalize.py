@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import emoji
 
-_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATS = re.compile(r"([^\d\s])\1{2,}")  # not digits: "5000" is an amount
 _SPACES = re.compile(r"\s+")
 _EMOJI_NAME = re.compile(r":([a-z0-9_&\-]+):")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,14 @@ FORMAT = 1
 # Every type a model file may contain. Anything else in a file is refused before loading:
 # a model file is data, and loading it must never run someone else's code.
 TRUSTED = [
+    "builtins.dict",
+    "builtins.list",
+    "builtins.str",
+    "builtins.tuple",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "numpy.ndarray",
     "numpy.dtype",
     "numpy.float32",
     "numpy.float64",
@@ -53,8 +62,30 @@ def save_model(model: ThemeModel, path: Path) -> None:
     tmp.replace(path)
 
 
+def _types_in(path: Path) -> set[str]:
+    """Every type named in the file's schema, found without loading anything."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "__class__" in node and "__module__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
 def _untrusted(path: Path) -> list[str]:
-    return [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
+    """Types outside our list: skops's own check trusts far more than a model needs."""
+    listed = set(sio.get_untrusted_types(file=path)) | _types_in(path)
+    return sorted(t for t in listed if t not in TRUSTED)
 
 
 def load_model(path: Path) -> ThemeModel:
@@ -71,8 +102,12 @@ def load_model(path: Path) -> ThemeModel:
             + ", ".join(sorted(unknown))
         )
     payload: dict[str, Any] = sio.load(path, trusted=TRUSTED)
-    if payload.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: model format {payload.get('format')} is not {FORMAT}")
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ModelFileError(f"{path}: not a review-inbox model (format {FORMAT})")
+    needed = {"word", "char", "meta", "classifier", "labels", "thresholds", "metadata_json"}
+    if needed - set(payload):
+        missing = ", ".join(sorted(needed - set(payload)))
+        raise ModelFileError(f"{path}: incomplete model file (no {missing})")
     metadata = json.loads(payload["metadata_json"])
     config = FeatureConfig(
         word_ngrams=tuple(metadata["config"]["word_ngrams"]),

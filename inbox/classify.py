@@ -35,7 +35,7 @@ from inbox.models import (
 BATCH = 500
 ACTOR = "classifier"
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], Classifier] = {}
+_loaded: dict[tuple[str, str, str], Classifier] = {}
 
 
 def model_path(config: Config) -> Path:
@@ -99,7 +99,7 @@ def get_classifier(config: Config) -> Classifier:
     """The classifier for this config: loaded from disk, or trained once and saved."""
     taxonomy = load_taxonomy(config.classifier.taxonomy)
     path = model_path(config)
-    key = (str(path), taxonomy.version)
+    key = (str(path), taxonomy.version, str(config.classifier.escalation_threshold))
     with _lock:
         if key in _loaded:
             return _loaded[key]
@@ -111,6 +111,8 @@ def get_classifier(config: Config) -> Classifier:
         else:
             model = train(config, taxonomy=taxonomy)
             save_model(model, path)
+        if config.classifier.escalation_threshold is not None:
+            model.metadata["escalation_threshold"] = config.classifier.escalation_threshold
         _loaded[key] = Classifier(taxonomy, model)
         return _loaded[key]
 

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -31,6 +31,9 @@ from inbox.db import create_db_engine, describe, ensure_schema, upgrade
 from inbox.errors import ConfigError, InboxError
 from inbox.importer import ImportResult, import_file
 from inbox.service import InboxService, ItemFilter
+
+if TYPE_CHECKING:
+    from classifier.predict import Classifier
 from sources.formats import FORMATS
 
 # soft_wrap: long lines (paths, reasons) stay whole, so they can be grepped and copied.
@@ -194,6 +197,15 @@ def _print_import(result: ImportResult) -> None:
         err.print("  (rejected records are kept with their reason in the quarantine table)")
 
 
+def _classifier(state: State) -> Classifier:
+    """The classifier, trained on first use (about 10 s, once) and then loaded from disk."""
+    from inbox.classify import get_classifier, model_path
+
+    if not model_path(state.config).is_file():
+        err.print("Training the classifier on the seed corpus (first use only)...")
+    return get_classifier(state.config)
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -221,6 +233,7 @@ def _progress() -> Progress:
     help="Instagram: your account's handle, so your replies count as responses.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any record is rejected.")
+@click.option("--no-classify", is_flag=True, help="Store only; tag later with `inbox classify`.")
 @pass_state
 def import_(
     state: State,
@@ -230,6 +243,7 @@ def import_(
     tz: str | None,
     own_username: str | None,
     strict: bool,
+    no_classify: bool,
 ) -> None:
     """Ingest files of raw platform payloads (backfill, exports, recorded API responses).
 
@@ -238,6 +252,7 @@ def import_(
     """
     zone = _zone(tz, state.config)
     engine = state.engine()
+    classifier = None if no_classify else _classifier(state)
     results: list[ImportResult] = []
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
@@ -252,6 +267,7 @@ def import_(
                     account=account,
                     naive_tz=zone,
                     own_username=own_username,
+                    classifier=classifier,
                 )
             )
             progress.advance(task)
@@ -292,7 +308,7 @@ def demo(state: State, no_tui: bool) -> None:
         )
     with _progress() as progress:
         progress.add_task("loading demo data through the sandbox", total=None)
-        imports, outcomes = load_demo(engine, datetime.now(UTC))
+        imports, outcomes = load_demo(engine, datetime.now(UTC), classifier=_classifier(state))
     for outcome in outcomes:
         (err if outcome.error else out).print("  poll " + outcome.summary(), markup=False)
     figures = service.stats()
@@ -300,7 +316,8 @@ def demo(state: State, no_tui: bool) -> None:
     platforms = ", ".join(f"{k} {v}" for k, v in figures["by_platform"].items())
     out.print(
         f"Demo database {describe(engine)}: {figures['total']} items ({platforms}), "
-        f"{figures['needs_reply']} need a reply, {rejected} rejected.",
+        f"{figures['needs_reply']} need a reply, {figures['escalated']} escalated, "
+        f"{rejected} rejected.",
         markup=False,
     )
     if any(o.error for o in outcomes):
@@ -324,9 +341,15 @@ def demo(state: State, no_tui: bool) -> None:
     "--base-url",
     help="Send every source's requests to this host instead (e.g. `inbox sandbox`).",
 )
+@click.option("--no-classify", is_flag=True, help="Store only; tag later with `inbox classify`.")
 @pass_state
 def poll(
-    state: State, once: bool, watch: int | None, sources: tuple[str, ...], base_url: str | None
+    state: State,
+    once: bool,
+    watch: int | None,
+    sources: tuple[str, ...],
+    base_url: str | None,
+    no_classify: bool,
 ) -> None:
     """Fetch new and edited reviews and comments from every configured source.
 
@@ -338,10 +361,13 @@ def poll(
     engine = state.engine()
     if not state.config.sources:
         raise ConfigError("no [[sources]] configured; run `inbox init` and edit the file")
+    classifier = None if no_classify else _classifier(state)
     while True:
         with _progress() as progress:
             progress.add_task("polling", total=None)
-            outcomes = poll_all(engine, state.config, only=sources, base_url=base_url)
+            outcomes = poll_all(
+                engine, state.config, only=sources, base_url=base_url, classifier=classifier
+            )
         for outcome in outcomes:
             (err if outcome.error else out).print(outcome.summary(), markup=False)
             for note in outcome.notes:

@@ -198,7 +198,8 @@ class SlaConfig(_Section):
 class ClassifierConfig(_Section):
     taxonomy: Path | None = None
     model: Path | None = None
-    escalation_threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
+    escalation_threshold: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Raise to escalate fewer items (default: the model's, chosen by F2 on its training data)."""
 
 
 class TemplatesConfig(_Section):

@@ -43,9 +43,9 @@ def with_rules(taxonomy: Taxonomy, labels: Sequence[str]):  # type: ignore[no-un
                 out[:, j] = scores[:, k] >= model.escalation_threshold
         for row, ex in enumerate(examples):
             for reason_id, _text in rule_hits(taxonomy, text_for_rules(ex.item)):
-                j = index.get(ESCALATION_PREFIX + reason_id)
-                if j is not None:
-                    out[row, j] = True
+                column = index.get(ESCALATION_PREFIX + reason_id)
+                if column is not None:
+                    out[row, column] = True
         return out
 
     return apply

@@ -141,3 +141,28 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def seed_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The classifier trained once on the seed corpus for the whole run, saved with skops."""
+    from classifier.corpus import seed_examples
+    from classifier.model import ThemeModel
+    from classifier.store import save_model
+    from classifier.taxonomy import load_taxonomy
+    from inbox.classify import model_labels
+
+    taxonomy = load_taxonomy()
+    model = ThemeModel.train(
+        seed_examples(), model_labels(taxonomy), taxonomy_version=taxonomy.version
+    )
+    path = tmp_path_factory.mktemp("model") / "model.skops"
+    save_model(model, path)
+    return path
+
+
+@pytest.fixture
+def with_seed_model(seed_model_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point `inbox` (in this process and in subprocesses) at the session's trained model."""
+    monkeypatch.setenv("INBOX_CLASSIFIER_MODEL", str(seed_model_path))
+    return seed_model_path

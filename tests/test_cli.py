@@ -47,6 +47,11 @@ def play_review(rid: str, text: str, stars: int, seconds: int = 1763980000) -> d
     }
 
 
+@pytest.fixture(autouse=True)
+def _trained_model(with_seed_model: Path) -> None:
+    """`inbox import`, `poll` and `demo` classify what they store: with a model trained once."""
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
@@ -166,6 +171,8 @@ def test_demo_loads_all_platforms_and_stats_show_them(db: str, tmp_path: Path) -
     assert 0.10 <= shares["instagram"] <= 0.20
     assert stats["by_status"].get("replied", 0) > 100
     assert len([a for a in stats["by_account"] if a.startswith("gbp-")]) == 3
+    assert stats["escalated"] >= 12  # the demo's clear escalation cases, at least
+    assert set(stats["by_theme"]) >= {"payment", "pickup", "praise", "price_cut", "spam"}
     # a second load into the same database is refused: the demo only fills empty databases
     again = inbox("--db", db, "demo", "--no-tui")
     assert again.returncode == 1

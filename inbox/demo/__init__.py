@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from classifier.predict import Classifier
 from inbox.config import Config, parse_config
 from inbox.db import session_scope
 from inbox.demo.credentials import (
@@ -241,7 +242,10 @@ def current_documents(now: datetime) -> dict[str, Any]:
 
 
 def load_demo(
-    engine: Engine, now: datetime | None = None, folder: Path | None = None
+    engine: Engine,
+    now: datetime | None = None,
+    folder: Path | None = None,
+    classifier: Classifier | None = None,
 ) -> tuple[list[ImportResult], list[PollOutcome]]:
     """Fill an empty database the way a user would: import a backfill (the first versions of
     reviews edited later), then poll the sandbox with the real pollers."""
@@ -256,9 +260,15 @@ def load_demo(
     for name, fmt in FILES:
         if name in EARLIER:
             data = json.dumps(docs[name], ensure_ascii=False).encode("utf-8")
-            imports.append(import_bytes(engine, Config(), data, name=f"demo/{name}", fmt=fmt))
+            imports.append(
+                import_bytes(
+                    engine, Config(), data, name=f"demo/{name}", fmt=fmt, classifier=classifier
+                )
+            )
     with tempfile.TemporaryDirectory(prefix="inbox-demo-") as scratch:
         target = folder or Path(scratch)
         with start_sandbox(now=now, folder=target, documents=docs) as running:
-            outcomes = poll_all(engine, running.config, environ=running.environ)
+            outcomes = poll_all(
+                engine, running.config, environ=running.environ, classifier=classifier
+            )
     return imports, outcomes
