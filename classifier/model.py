@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 
-from classifier.fastchar import FastCharWB
+from classifier.fastchar import FastCharWB, FastWords
 from classifier.normalize import normalize
 
 # Words in Devanagari carry combining vowel signs, which `\w` does not match.
@@ -49,7 +49,7 @@ class Example:
 
 @dataclass(frozen=True)
 class FeatureConfig:
-    """Feature settings, chosen by measurement (bench/classifier.py)."""
+    """Feature settings, chosen by measurement (bench/bench_classifier.py)."""
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
@@ -79,6 +79,8 @@ class Features:
     meta: DictVectorizer = field(init=False)
     _fast_char: FastCharWB | None = field(init=False, default=None, repr=False)
     _fast_char_source: TfidfVectorizer | None = field(init=False, default=None, repr=False)
+    _fast_word: FastWords | None = field(init=False, default=None, repr=False)
+    _fast_word_source: TfidfVectorizer | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         c = self.config
@@ -112,18 +114,21 @@ class Features:
             format="csr",
         )
 
-    def transform(self, items: Sequence[ItemText]) -> sp.csr_matrix:
+    def blocks(self, items: Sequence[ItemText]) -> list[sp.csr_matrix]:
+        """The three feature blocks, unstacked (scoring multiplies each by its weights)."""
         texts = [model_text(i) for i in items]
         if self._fast_char is None or self._fast_char_source is not self.char:
             self._fast_char, self._fast_char_source = FastCharWB(self.char), self.char
-        return sp.hstack(
-            [
-                self.word.transform(texts),
-                self._fast_char.transform(texts),
-                self.meta.transform([meta_features(i) for i in items]),
-            ],
-            format="csr",
-        )
+        if self._fast_word is None or self._fast_word_source is not self.word:
+            self._fast_word, self._fast_word_source = FastWords(self.word), self.word
+        return [
+            self._fast_word.transform(texts),
+            self._fast_char.transform(texts),
+            self.meta.transform([meta_features(i) for i in items]),
+        ]
+
+    def transform(self, items: Sequence[ItemText]) -> sp.csr_matrix:
+        return sp.hstack(self.blocks(items), format="csr")
 
     def names(self) -> list[str]:
         return (
@@ -344,7 +349,12 @@ class ThemeModel:
         if not items:
             return np.zeros((0, len(self.labels)))
         weights, bias = self._stacked()
-        z = np.asarray(self.features.transform(items) @ weights) + bias
+        z = np.tile(bias, (len(items), 1))
+        start = 0
+        for block in self.features.blocks(items):
+            width = block.shape[1]
+            z += np.asarray(block @ weights[start : start + width])
+            start += width
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def explain(self, item: ItemText, label: str, top: int = 6) -> list[tuple[str, float]]:

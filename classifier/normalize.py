@@ -85,8 +85,12 @@ _VARIANTS = re.compile(
     + "|".join(sorted((re.escape(k) for k in HINGLISH if HINGLISH[k] != k), key=len, reverse=True))
     + r")(?![\w\u0900-\u097F])"
 )
-# Emoji and pictographs; text without any skips the (slow) emoji library entirely.
-_MAYBE_EMOJI = re.compile("[\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+# Runs of emoji and pictographs (with joiners and variation selectors): only these short runs
+# go through the emoji library, which is slow on long strings.
+_EMOJI_RUN = re.compile(
+    "[\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+    "[\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]*"
+)
 # Control and invisible formatting characters (C0, C1, zero-width, bidi overrides) → space.
 _CONTROLS = dict.fromkeys(
     [
@@ -105,11 +109,14 @@ _CONTROLS = dict.fromkeys(
 _CONTROL_TABLE = str.maketrans(_CONTROLS)
 
 
-def _demojize(text: str) -> str:
-    if not _MAYBE_EMOJI.search(text):
-        return text
-    words = emoji.demojize(text, delimiters=(" :", ": "))
+@lru_cache(maxsize=4096)
+def _emoji_words(run: str) -> str:
+    words = emoji.demojize(run, delimiters=(" :", ": "))
     return _EMOJI_NAME.sub(lambda m: " emoji_" + m.group(1).replace("-", "_") + " ", words)
+
+
+def _demojize(text: str) -> str:
+    return _EMOJI_RUN.sub(lambda m: _emoji_words(m.group(0)), text)
 
 
 @lru_cache(maxsize=65536)

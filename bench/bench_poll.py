@@ -1,4 +1,4 @@
-"""Polling throughput against the local sandbox: `python bench/poll.py [N_PER_PLATFORM]`.
+"""Polling throughput against the local sandbox: `python bench/bench_poll.py [N_PER_PLATFORM]`.
 
 Prints, per source, the requests made and seconds taken for a first full poll and for a second
 poll that should stop at the cursor after one page.

@@ -1,4 +1,4 @@
-"""Classifier speed: `python bench/classifier.py [N]`.
+"""Classifier speed: `python bench/bench_classifier.py [N]`.
 
 Prints training time on the seed corpus, and predict throughput (single process) on N texts
 of about 200 characters for our model and for a bare scikit-learn baseline measured in the
