@@ -1,4 +1,4 @@
-"""Ingest throughput: `python bench/bench_ingest.py [N]` prints rows/s for our ingest and raw sqlite3.
+"""Ingest throughput: `python bench/bench_ingest.py [N]`: rows/s for our ingest and raw sqlite3.
 
 Measured on a real SQLite file (WAL), the way the inbox runs by default.
 """

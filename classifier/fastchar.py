@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-_EMPTY = np.zeros(0, dtype=np.int32)
+_EMPTY: np.ndarray = np.zeros(0, dtype=np.int32)
 
 
 class FastCharWB:
@@ -142,7 +143,7 @@ class FastWords:
         for text in texts:
             tokens = self.pattern.findall(text)
             ids = [get(t) for t in tokens]
-            ids += [get(a + " " + b) for a, b in zip(tokens, tokens[1:], strict=False)]
+            ids += [get(a + " " + b) for a, b in pairwise(tokens)]
             kept = [i for i in ids if i is not None]
             if kept:
                 columns, counts = np.unique(np.asarray(kept, dtype=np.int32), return_counts=True)
