@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from classifier.corpus import CorpusError, heldout_examples, read_jsonl, seed_examples
-from classifier.fastchar import FastCharWB
+from classifier.fastchar import FastCharWB, FastWords
 from classifier.model import (
     Example,
     FeatureConfig,
@@ -66,10 +66,14 @@ def test_fast_char_transform_equals_sklearn(texts: list[str]) -> None:
     features = Features(FeatureConfig(min_df=1, max_char_features=None))
     features.fit_transform([ItemText(t) for t in ["payment nahi aaya", "पैसा नहीं आया 😡", *texts]])
     normalized = [model_text(ItemText(t)) for t in texts]
-    fast = FastCharWB(features.char).transform(normalized)
-    slow = features.char.transform(normalized)
-    assert fast.shape == slow.shape
-    assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)
+    for fast_vectorizer, slow_vectorizer in (
+        (FastCharWB(features.char), features.char),
+        (FastWords(features.word), features.word),
+    ):
+        fast = fast_vectorizer.transform(normalized)
+        slow = slow_vectorizer.transform(normalized)
+        assert fast.shape == slow.shape
+        assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)
 
 
 def test_thresholds_maximise_f1_per_label() -> None:
