@@ -477,3 +477,14 @@ def to_text(data: Payload) -> str:
     if isinstance(data, Mapping | list):
         raise ParseError("this format is read from a file, not from parsed JSON")
     return decode(data)
+
+
+def read_instant(value: object) -> datetime | None:
+    """An ISO-8601 string as aware UTC (naive means UTC here: cursors we wrote), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from sources import errors
-from sources._payload import describe
+from sources._payload import describe, read_instant
 from sources.app_store import parse_asc, parse_asc_response
 from sources.base import ParseError, Platform, PlatformReply, Rejected
 from sources.http import Http, RetryPolicy, make_client, url_path
@@ -92,16 +92,6 @@ def _shape_problem(obj: object) -> str | None:
     if not isinstance(obj.get("data"), list):
         return f"data is {describe(obj.get('data'))}, not a list of reviews"
     return None
-
-
-def _read_instant(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 class AppStoreSource:
@@ -206,7 +196,7 @@ class AppStoreSource:
         """Pages of reviews, newest first, down to the cursor (minus `rescan_days`)."""
         old = dict(cursor) if cursor else None
         notes: list[str] = []
-        since = _read_instant((old or {}).get("created"))
+        since = read_instant((old or {}).get("created"))
         if old and old.get("created") is not None and since is None:
             notes.append("the stored App Store cursor is unreadable; reading all reviews again")
         stop_before = since - timedelta(days=self.rescan_days) if since else None

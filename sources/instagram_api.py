@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from sources import errors
-from sources._payload import Reader, RecordError, count, describe, ident, text
+from sources._payload import Reader, RecordError, count, describe, ident, read_instant, text
 from sources.base import ParseOptions, Platform, PlatformReply, Rejected
 from sources.http import Http, RetryPolicy, make_client, url_path
 from sources.instagram import parse_instagram
@@ -280,7 +280,7 @@ class InstagramSource:
         old = dict(cursor) if cursor else None
         stored = _stored_counts(old)
         self.usage, self._regain_minutes = None, 0  # only this poll's figures count
-        poll = _Poll(counts=dict(stored), newest=_read_instant((old or {}).get("newest_media")))
+        poll = _Poll(counts=dict(stored), newest=read_instant((old or {}).get("newest_media")))
         pending: Batch | None = None
         for batch in self._poll(poll, stored, first=old is None or "media" not in old):
             if pending is not None:
@@ -490,16 +490,6 @@ class InstagramSource:
 
 def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _read_instant(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _stored_counts(cursor: Mapping[str, Any] | None) -> dict[str, int]:

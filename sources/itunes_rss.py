@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from sources import errors
-from sources._payload import describe
+from sources._payload import describe, read_instant
 from sources.app_store import parse_itunes_rss
 from sources.base import Platform, PlatformReply, Rejected
 from sources.http import Http, RetryPolicy, make_client, url_path
@@ -42,16 +42,6 @@ def _shape_problem(obj: object) -> str | None:
     if entry is not None and not isinstance(entry, list | Mapping):
         return f"feed.entry is {describe(entry)}, not a list of reviews"
     return None
-
-
-def _read_instant(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 class ItunesRssSource:
@@ -103,7 +93,7 @@ class ItunesRssSource:
 
     def _storefront(self, cc: str, old: Cursor, new: dict[str, Any]) -> Iterator[Batch]:
         """One storefront's pages; sets `new[cc]` only when every page was readable."""
-        since = _read_instant(old.get(cc))
+        since = read_instant(old.get(cc))
         newest = since
         intact = True
         oldest: datetime | None = None
