@@ -167,8 +167,76 @@ def classify_items(
                     col(Tag.origin).in_([TagOrigin.MODEL.value, TagOrigin.RULE.value]),
                 )
             )
-            _store(session, classifier, rows, predictions, already, report)
+            extra = metadata_reasons(session, chunk)
+            _store(session, classifier, rows, predictions, already, report, extra)
     return report
+
+
+REPEAT_WINDOW_DAYS = 30
+HIGH_REACH_FOLLOWERS = 10_000
+
+
+def _is_complaint(rating: int | None, escalated: bool) -> bool:
+    return escalated or (rating is not None and rating <= 2)
+
+
+def metadata_reasons(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Escalation reasons that come from who wrote, not what: a high-reach author (followers
+    in the payload), or the same author (same platform, same id or name) complaining again
+    within 30 days."""
+    rows = session.execute(
+        sa.select(
+            col(Item.id),
+            col(Item.platform),
+            col(Item.author),
+            col(Item.author_id),
+            col(Item.rating),
+            col(Item.extra),
+            sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
+        ).where(col(Item.id).in_(list(item_ids)))
+    ).all()
+    out: dict[int, list[str]] = {}
+    for item_id, _platform, author, _author_id, _rating, extra, _when in rows:
+        followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
+        if isinstance(followers, int) and followers >= HIGH_REACH_FOLLOWERS:
+            out.setdefault(item_id, []).append(
+                f"high_reach_author: {author or 'the author'} has {followers:,} followers"
+            )
+    keys = {(r[1], (r[3] or r[2] or "").strip().lower()) for r in rows if (r[3] or r[2])}
+    if not keys:
+        return out
+    names = sorted({name for _p, name in keys})
+    escalated_ids = sa.select(col(Escalation.item_id))
+    history = session.execute(
+        sa.select(
+            col(Item.id),
+            col(Item.platform),
+            sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author))),
+            col(Item.rating),
+            col(Item.id).in_(escalated_ids),
+            sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
+        ).where(sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author))).in_(names))
+    ).all()
+    by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    for other_id, platform, name, rating, escalated, when in history:
+        if _is_complaint(rating, bool(escalated)):
+            by_author.setdefault((platform, name), []).append((other_id, when))
+    window = REPEAT_WINDOW_DAYS * 86400
+    for item_id, platform, author, author_id, _rating, _extra, when in rows:
+        name = (author_id or author or "").strip().lower()
+        if not name or when is None:
+            continue
+        others = [
+            other
+            for other, at in by_author.get((platform, name), [])
+            if other != item_id and at is not None and abs((at - when).total_seconds()) <= window
+        ]
+        if others:
+            out.setdefault(item_id, []).append(
+                f"repeated_complaint: {len(others) + 1} complaints by {author or author_id} "
+                f"within {REPEAT_WINDOW_DAYS} days"
+            )
+    return out
 
 
 def _store(
@@ -178,6 +246,7 @@ def _store(
     predictions: Sequence[Prediction],
     already: set[int],
     report: ClassifyReport,
+    metadata: dict[int, list[str]],
 ) -> None:
     now = utcnow()
     tags: list[dict[str, Any]] = []
@@ -211,14 +280,16 @@ def _store(
                 },
             }
         )
-        if prediction.escalate and row.id not in already:
+        from_metadata = metadata.get(row.id, [])
+        if (prediction.escalate or from_metadata) and row.id not in already:
             report.escalated += 1
+            ids = list(prediction.escalation_ids) + [m.split(":", 1)[0] for m in from_metadata]
             session.add(
                 Escalation(
                     item_id=row.id,
-                    reasons=list(prediction.reasons),
-                    severity=_severity(classifier.taxonomy, prediction.escalation_ids),
-                    note="raised automatically: " + ", ".join(prediction.escalation_ids),
+                    reasons=list(prediction.reasons) + from_metadata,
+                    severity=_severity(classifier.taxonomy, ids),
+                    note="raised automatically: " + ", ".join(ids),
                     created_by=ACTOR,
                     created_at=now,
                 )
@@ -229,7 +300,7 @@ def _store(
                     "kind": EventKind.ESCALATED.value,
                     "actor": ACTOR,
                     "at": now,
-                    "data": {"reasons": list(prediction.reasons)},
+                    "data": {"reasons": list(prediction.reasons) + from_metadata},
                 }
             )
             if row.status in (ItemStatus.NEW, ItemStatus.OPEN):

@@ -282,3 +282,67 @@ def test_model_file_path_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
     monkeypatch.setenv("INBOX_CLASSIFIER_MODEL", str(tmp_path / "m.skops"))
     assert model_path(Config()) == tmp_path / "m.skops"
+
+
+def test_repeat_and_high_reach_authors_escalate(engine: Engine, model: ThemeModel) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    clf = Classifier(TAXONOMY, model)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    with session_scope(engine) as s:
+        acct = ensure_account(s, "gbp", Platform.GBP)
+        report = ingest(
+            s,
+            acct,
+            [
+                Review(
+                    Platform.GBP,
+                    "r1",
+                    "Store staff was slow",
+                    {},
+                    rating=2,
+                    author="Kavya R",
+                    created_at=t0,
+                ),
+                Review(
+                    Platform.GBP,
+                    "r2",
+                    "Again waited an hour at the counter",
+                    {},
+                    rating=1,
+                    author="kavya r",
+                    created_at=t0 + timedelta(days=10),
+                ),
+                Review(
+                    Platform.GBP,
+                    "r3",
+                    "Waited long",
+                    {},
+                    rating=2,
+                    author="Someone Else",
+                    created_at=t0 + timedelta(days=10),
+                ),
+                Review(
+                    Platform.GBP,
+                    "r4",
+                    "Nice store",
+                    {},
+                    rating=5,
+                    author="Tech Guru",
+                    created_at=t0,
+                    extra={"followers_count": 1_200_000},
+                ),
+            ],
+        )
+    classify_items(engine, clf, report.changed_ids)
+    service = InboxService(engine, Config())
+    reasons = {
+        service.get_item(i).item.external_id: [
+            r for e in service.get_item(i).escalations for r in e.reasons
+        ]
+        for i in report.changed_ids
+    }
+    assert any(r.startswith("repeated_complaint: 2 complaints by") for r in reasons["r2"])
+    assert any(r.startswith("repeated_complaint") for r in reasons["r1"])
+    assert not any(r.startswith("repeated_complaint") for r in reasons["r3"])
+    assert reasons["r4"] == ["high_reach_author: Tech Guru has 1,200,000 followers"]
