@@ -13,7 +13,6 @@ from functools import lru_cache
 import emoji
 
 _REPEATS = re.compile(r"([^\d\s])\1{2,}")  # not digits: "5000" is an amount
-_SPACES = re.compile(r"\s+")
 _EMOJI_NAME = re.compile(r":([a-z0-9_&\-]+):")
 
 # Romanised Hindi is written with no standard spelling: map common variants to one form.
@@ -107,6 +106,8 @@ _CONTROLS = dict.fromkeys(
     " ",
 )
 _CONTROL_TABLE = str.maketrans(_CONTROLS)
+# Finding none is the common case: one C-level scan instead of a translate of every character.
+_ANY_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROLS) + "]")
 
 
 @lru_cache(maxsize=4096)
@@ -123,8 +124,10 @@ def _demojize(text: str) -> str:
 def normalize(text: str) -> str:
     """Lowercase, emoji as words (`emoji_pouting_face`), control characters dropped, letters
     repeated 3+ times squeezed to 2, Hinglish spelling variants unified, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(_CONTROL_TABLE)
+    text = unicodedata.normalize("NFKC", text)
+    if _ANY_CONTROL.search(text):
+        text = text.translate(_CONTROL_TABLE)
     text = _demojize(text).lower().replace("₹", " rs ")
     text = _REPEATS.sub(r"\1\1", text)
     text = _VARIANTS.sub(lambda m: HINGLISH[m.group(1)], text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
