@@ -21,7 +21,7 @@ from sources.errors import NotFound, Unavailable
 from sources.gbp import parse_gbp
 from sources.google_auth import GBP_SCOPE, GoogleAuth, decode_page, relabel, shown_content
 from sources.http import Http, RetryPolicy, make_client
-from sources.source import Batch, Cursor, ReplyReceipt
+from sources.source import Batch, Cursor, ReplyReceipt, close_poll
 
 PLATFORM_NAME = "Google Business Profile"
 DEFAULT_BASE_URL = "https://mybusiness.googleapis.com"
@@ -123,18 +123,10 @@ class GbpSource:
                 batch.notes.append(f"{PLATFORM_NAME} gave the same page token twice; stopped")
                 next_token, held = None, True
             if reached or next_token is None:
-                batch.final = True
-                if held:
-                    batch.notes.append(
-                        "a page could not be read; the poll position was kept so the next "
-                        "poll reads these reviews again"
-                    )
-                    batch.cursor = dict(cursor) if cursor else None
-                elif newest is not None and newest != since:
-                    batch.cursor = {**(cursor or {}), "update_time": rfc3339(newest)}
-                else:
-                    batch.cursor = dict(cursor) if cursor else None
-                yield batch
+                new = dict(cursor) if cursor else None
+                if newest is not None and newest != since:
+                    new = {**(cursor or {}), "update_time": rfc3339(newest)}
+                yield close_poll(batch, cursor, new, held=held)
                 return
             yield batch
             token = next_token

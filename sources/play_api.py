@@ -36,7 +36,7 @@ from sources.google_auth import (
 )
 from sources.google_play import parse_play_api
 from sources.http import RETRY_STATUSES, Http, RetryPolicy, _RetryableResponse, _wait, url_path
-from sources.source import Batch, Cursor, ReplyReceipt
+from sources.source import Batch, Cursor, ReplyReceipt, close_poll
 
 PLATFORM_NAME = "Google Play"
 MAX_PAGE_SIZE = 100
@@ -206,16 +206,7 @@ class PlayApiSource:
                 batch.notes.append(f"{PLATFORM_NAME} gave the same page token twice; stopped")
                 next_token, held = None, True
             if reached or next_token is None:
-                batch.final = True
-                if held:
-                    batch.notes.append(
-                        "a page could not be read; the poll position was kept so the next "
-                        "poll reads these reviews again"
-                    )
-                    batch.cursor = dict(cursor) if cursor else None
-                else:
-                    batch.cursor = _new_cursor(cursor, newest, newest_ids)
-                yield batch
+                yield close_poll(batch, cursor, _new_cursor(cursor, newest, newest_ids), held=held)
                 return
             yield batch
             token = next_token

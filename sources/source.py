@@ -29,6 +29,26 @@ class Batch:
     final: bool = False
 
 
+KEPT_POSITION = (
+    "a page could not be read; the poll position was kept so the next poll reads these "
+    "reviews again"
+)
+
+
+def close_poll(
+    batch: Batch, old: Cursor | None, new: dict[str, Any] | None, *, held: bool
+) -> Batch:
+    """Mark `batch` as the last of a poll. After an unreadable page (`held`) the old cursor is
+    kept, so the skipped range is read again next time; otherwise the new one is stored."""
+    batch.final = True
+    if held:
+        batch.notes.append(KEPT_POSITION)
+        batch.cursor = dict(old) if old else None
+    else:
+        batch.cursor = new
+    return batch
+
+
 @dataclass(frozen=True)
 class ReplyReceipt:
     """What the platform said after accepting a reply."""
