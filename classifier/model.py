@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 
-from classifier.fastchar import FastCharWB, FastWords
+from classifier.fastfeatures import TextFeatures
 from classifier.normalize import normalize
 
 # Words in Devanagari carry combining vowel signs, which `\w` does not match.
@@ -77,10 +77,10 @@ class Features:
     word: TfidfVectorizer = field(init=False)
     char: TfidfVectorizer = field(init=False)
     meta: DictVectorizer = field(init=False)
-    _fast_char: FastCharWB | None = field(init=False, default=None, repr=False)
-    _fast_char_source: TfidfVectorizer | None = field(init=False, default=None, repr=False)
-    _fast_word: FastWords | None = field(init=False, default=None, repr=False)
-    _fast_word_source: TfidfVectorizer | None = field(init=False, default=None, repr=False)
+    _fast: TextFeatures | None = field(init=False, default=None, repr=False)
+    _fast_source: tuple[TfidfVectorizer, TfidfVectorizer] | None = field(
+        init=False, default=None, repr=False
+    )
 
     def __post_init__(self) -> None:
         c = self.config
@@ -114,18 +114,24 @@ class Features:
             format="csr",
         )
 
+    def _text_features(self) -> TextFeatures:
+        source = (self.word, self.char)
+        if self._fast is None or self._fast_source != source:
+            self._fast, self._fast_source = TextFeatures(self.word, self.char), source
+        return self._fast
+
     def blocks(self, items: Sequence[ItemText]) -> list[sp.csr_matrix]:
-        """The three feature blocks, unstacked (scoring multiplies each by its weights)."""
+        """The three feature blocks, unstacked."""
+        word, char = self._text_features().transform([model_text(i) for i in items])
+        return [word, char, self.meta.transform([meta_features(i) for i in items])]
+
+    def linear(self, items: Sequence[ItemText], weights: np.ndarray) -> np.ndarray:
+        """`transform(items) @ weights`, without building the tf-idf matrices."""
+        n_word, n_char = len(self.word.vocabulary_), len(self.char.vocabulary_)
         texts = [model_text(i) for i in items]
-        if self._fast_char is None or self._fast_char_source is not self.char:
-            self._fast_char, self._fast_char_source = FastCharWB(self.char), self.char
-        if self._fast_word is None or self._fast_word_source is not self.word:
-            self._fast_word, self._fast_word_source = FastWords(self.word), self.word
-        return [
-            self._fast_word.transform(texts),
-            self._fast_char.transform(texts),
-            self.meta.transform([meta_features(i) for i in items]),
-        ]
+        meta = self.meta.transform([meta_features(i) for i in items])
+        z = self._text_features().linear(texts, weights[:n_word], weights[n_word : n_word + n_char])
+        return np.asarray(z + meta @ weights[n_word + n_char :])
 
     def transform(self, items: Sequence[ItemText]) -> sp.csr_matrix:
         return sp.hstack(self.blocks(items), format="csr")
@@ -349,12 +355,7 @@ class ThemeModel:
         if not items:
             return np.zeros((0, len(self.labels)))
         weights, bias = self._stacked()
-        z = np.tile(bias, (len(items), 1))
-        start = 0
-        for block in self.features.blocks(items):
-            width = block.shape[1]
-            z += np.asarray(block @ weights[start : start + width])
-            start += width
+        z = self.features.linear(items, weights) + bias
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def explain(self, item: ItemText, label: str, top: int = 6) -> list[tuple[str, float]]:
