@@ -204,7 +204,23 @@ class ClassifierConfig(_Section):
 
 class TemplatesConfig(_Section):
     folder: Path | None = None
+    """Your reply templates (TOML files); empty means the bundled starter set."""
     forbidden_phrases: list[str] = Field(default_factory=list)
+    """Phrases a reply must never contain (legal asked, brand voice): lint blocks them."""
+    allow_personal_data: bool = False
+    """Let replies carry phone numbers and email addresses other than the brand's own."""
+    repeat_limit: Annotated[int, Field(ge=1)] = 3
+    """Warn when the same text was already posted this many times this week on a platform."""
+
+
+class OutboxConfig(_Section):
+    undo_seconds: Annotated[float, Field(ge=0, le=3600)] = 30
+    """A queued reply waits this long before it is sent: time to cancel or edit it."""
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 6
+    """Attempts on temporary errors (rate limits, outages) before a reply is marked failed."""
+    lease_seconds: Annotated[float, Field(ge=30)] = 600
+    """A reply left `sending` longer than this belonged to a sender that died: the next
+    sender reads the platform, and posts only if the reply is not there."""
 
 
 class ExportConfig(_Section):
@@ -227,6 +243,7 @@ class Config(_Section):
     sla: SlaConfig = Field(default_factory=SlaConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     templates: TemplatesConfig = Field(default_factory=TemplatesConfig)
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
 
     @model_validator(mode="after")

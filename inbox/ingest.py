@@ -380,7 +380,11 @@ def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]
     rows = session.execute(
         sa.select(col(Reply.item_id), col(Reply.body)).where(
             col(Reply.item_id).in_(item_ids),
-            col(Reply.state) == ReplyState.SENT,
+            # A reply still `sending` (or queued again after a timeout) may already be live:
+            # the poll must not take it for someone else's; the sender confirms it.
+            col(Reply.state).in_(
+                (ReplyState.SENT, ReplyState.SENDING, ReplyState.QUEUED, ReplyState.FAILED)
+            ),
         )
     )
     known: dict[int, list[str]] = {}

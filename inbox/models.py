@@ -69,6 +69,7 @@ class ReplyState(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    REPLACED = "replaced"  # a sent reply later overwritten by an edit
 
 
 class ReplyOrigin(enum.StrEnum):
@@ -83,6 +84,10 @@ class EventKind(enum.StrEnum):
     RETAGGED = "retagged"
     VIEWED = "viewed"
     REPLIED = "replied"
+    REPLY_QUEUED = "reply_queued"
+    REPLY_CANCELLED = "reply_cancelled"
+    REPLY_FAILED = "reply_failed"
+    REPLY_EDITED = "reply_edited"
     ESCALATED = "escalated"
     EXPORTED = "exported"
     STATUS = "status"
@@ -211,6 +216,11 @@ class Reply(SQLModel, table=True):
     send_after: datetime | None = _ts()
     sent_at: datetime | None = _ts()
     published_at: datetime | None = _ts()
+    # When a sender last started posting it: a `sending` row older than the lease is a sender
+    # that died mid-call, and the next sender reads the platform before posting again.
+    attempted_at: datetime | None = _ts()
+    # An edit of a reply already sent: the row it replaces on the platform.
+    replaces_id: int | None = Field(default=None, foreign_key="reply.id", nullable=True)
 
 
 class Event(SQLModel, table=True):

@@ -82,6 +82,14 @@ def _retryable(error: BaseException) -> bool:
     return isinstance(error, _RetryableResponse | httpx.TransportError)
 
 
+def _surely_not_processed(error: BaseException) -> bool:
+    """For a request that must not run twice (posting an Instagram reply): retry only what
+    the server cannot have acted on: no connection, or a refusal before any work (429)."""
+    if isinstance(error, _RetryableResponse):
+        return error.response.status_code == 429
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+
+
 @dataclass
 class Http:
     """One shared client for one source, with its retry policy and auth header provider.
@@ -97,11 +105,17 @@ class Http:
     refresh_auth: Callable[[], None] | None = None
     requests: int = 0
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send with retries; returns a 2xx response or raises a SourceError subclass."""
+    def request(
+        self, method: str, url: str, *, idempotent: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """Send with retries; returns a 2xx response or raises a SourceError subclass.
+
+        `idempotent=False`: a timeout, a reset or a 5xx may mean the server acted, so it is not
+        retried here; the caller raises Unavailable and checks the platform before trying again.
+        """
         refreshed = False
         while True:
-            response = self._with_retries(method, url, **kwargs)
+            response = self._with_retries(method, url, idempotent=idempotent, **kwargs)
             if response.status_code == 401 and self.refresh_auth and not refreshed:
                 self.refresh_auth()
                 refreshed = True
@@ -122,7 +136,9 @@ class Http:
                 f"({len(response.content)} bytes): {exc}"
             ) from None
 
-    def _with_retries(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _with_retries(
+        self, method: str, url: str, *, idempotent: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         def attempt() -> httpx.Response:
             headers = dict(kwargs.pop("headers", None) or {})
             if self.auth is not None:
@@ -136,7 +152,7 @@ class Http:
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.attempts),
             wait=_wait(self.policy),
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(_retryable if idempotent else _surely_not_processed),
             sleep=self.policy.sleep,
             reraise=True,
         )
@@ -145,14 +161,14 @@ class Http:
         except _RetryableResponse as exc:
             return exc.response
         except httpx.TimeoutException:
+            tries = f"{self.policy.attempts} attempts" if idempotent else "not retried"
             raise Unavailable(
-                f"{self.platform} did not answer {url_path(url)} in time "
-                f"({self.policy.attempts} attempts)"
+                f"{self.platform} did not answer {url_path(url)} in time ({tries})"
             ) from None
         except httpx.TransportError as exc:
+            tries = f"after {self.policy.attempts} attempts" if idempotent else "(not retried)"
             raise Unavailable(
-                f"cannot reach {self.platform} ({url_path(url)}): {type(exc).__name__} "
-                f"after {self.policy.attempts} attempts"
+                f"cannot reach {self.platform} ({url_path(url)}): {type(exc).__name__} {tries}"
             ) from None
 
     def error_for(self, response: httpx.Response) -> SourceError:

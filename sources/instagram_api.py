@@ -424,7 +424,8 @@ class InstagramSource:
         if not text.strip():
             raise errors.Rejected("the reply is empty; Instagram needs some text")
         path = f"/{self.version}/{quote(external_id, safe='')}/replies"
-        response = self._send("POST", path, data={"message": text})
+        # Each POST makes a new comment: never retried blindly (the sender checks first).
+        response = self._send("POST", path, data={"message": text}, idempotent=False)
         obj, _ = _page_json(response)
         reply_id = obj.get("id") if isinstance(obj, Mapping) else None
         return ReplyReceipt(
@@ -432,6 +433,14 @@ class InstagramSource:
             text=text,
             reply_id=str(reply_id) if isinstance(reply_id, str | int) else None,
         )
+
+    def delete_reply(self, reply_id: str) -> None:
+        """Delete one of our replies: Instagram cannot edit a comment, so an edited reply is
+        a delete and a new post. A reply already gone counts as deleted."""
+        try:
+            self._send("DELETE", f"/{self.version}/{quote(reply_id, safe='')}")
+        except errors.NotFound:
+            return
 
     def get_reply(self, external_id: str) -> PlatformReply | None:
         """Our earliest reply under the comment, or None when the account has not replied."""
