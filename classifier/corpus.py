@@ -14,7 +14,7 @@ from typing import Any
 from classifier.model import Example, ItemText
 from classifier.taxonomy import ESCALATION_PREFIX
 
-SEED_FILES = ("seed_a.jsonl", "seed_b.jsonl", "seed_c.jsonl")
+SEED_FILES = ("seed_a.jsonl", "seed_b.jsonl", "seed_c.jsonl", "seed_d.jsonl")
 HELDOUT_FILE = "heldout.jsonl"
 
 

@@ -17,6 +17,7 @@ Measured in bench/bench_classifier.py.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -98,6 +99,7 @@ class TextFeatures:
         self.char_vocabulary: dict[str, int] = char.vocabulary_
         self.min_n, self.max_n = char.ngram_range
         self.max_tokens = max_tokens
+        self._lock = threading.Lock()
 
         # Word ids: every unigram of the vocabulary, and every part of a vocabulary bigram.
         unigram_cols: dict[str, int] = {}
@@ -145,7 +147,7 @@ class TextFeatures:
         padded = " " + token + " "
         length, vocab, found = len(padded), self.char_vocabulary, []
         for n in range(self.min_n, self.max_n + 1):
-            for offset in range(max(1, length - n + 1)):
+            for offset in range(length - n + 1 if length > n else 1):
                 gram = padded[offset : offset + n]
                 if gram in vocab:
                     found.append(vocab[gram])
@@ -189,6 +191,11 @@ class TextFeatures:
         return z
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        # The token table grows as texts arrive; sources polled in threads share one model.
+        with self._lock:
+            return self._counts_locked(texts)
+
+    def _counts_locked(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         if len(self.tokens) > self.max_tokens:  # memory stays bounded on endless streams
             self._reset()
         get, add = self.tokens.get, self._add

@@ -116,6 +116,8 @@ def load_model(path: Path) -> ThemeModel:
         max_char_features=metadata["config"]["max_char_features"],
         c=metadata["config"]["c"],
         folds=metadata["config"]["folds"],
+        # Models saved before romanisation existed never used it.
+        romanize_hindi=bool(metadata["config"].get("romanize_hindi", False)),
     )
     features = Features(config)
     features.word, features.char, features.meta = payload["word"], payload["char"], payload["meta"]

@@ -570,3 +570,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         _fail(f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
+
+
+# Commands defined in their own modules register themselves on `app` when imported.
+from inbox import cli_replies  # noqa: E402, F401

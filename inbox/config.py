@@ -63,6 +63,18 @@ class BrandConfig(_Section):
     app_name: str | None = None
     support_email: str | None = None
     support_phone: str | None = None
+    reference_pattern: str | None = None
+    """A regex for order or ticket ids in reviews (e.g. "RS-\\d{6}"): templates may quote it."""
+
+    @field_validator("reference_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
 
 
 class DatabaseConfig(_Section):

@@ -6,13 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from classifier.predict import Classifier
-from inbox.classify import classify_items
 from inbox.config import Config
 from inbox.db import session_scope
 from inbox.errors import ImportFileError
@@ -20,6 +19,10 @@ from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import SourceAccount
 from sources.base import ParseError, Rejected, Review
 from sources.formats import FORMATS, ParseOptions, parse_bytes
+
+if TYPE_CHECKING:
+    from classifier.predict import Classifier  # sklearn loads only when classifying
+    from inbox.classify import ClassifyReport
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -154,7 +157,7 @@ def import_bytes(
             part = ingest(session, target, records, origin=name, now=now, positions=positions)
             result.report.add(part)
     if classifier is not None and result.report.changed_ids:
-        classified = classify_items(engine, classifier, result.report.changed_ids)
+        classified = _classify(engine, classifier, result.report.changed_ids)
         result.escalated = classified.escalated
     return result
 
@@ -193,3 +196,9 @@ def import_file(
         own_username=own_username,
         classifier=classifier,
     )
+
+
+def _classify(engine: Engine, classifier: Classifier, item_ids: list[int]) -> ClassifyReport:
+    from inbox.classify import classify_items
+
+    return classify_items(engine, classifier, item_ids)

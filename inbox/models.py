@@ -219,6 +219,8 @@ class Reply(SQLModel, table=True):
     # When a sender last started posting it: a `sending` row older than the lease is a sender
     # that died mid-call, and the next sender reads the platform before posting again.
     attempted_at: datetime | None = _ts()
+    # host:pid of that sender: on the same host, a dead pid frees the reply at once.
+    attempted_by: str | None = Field(default=None, max_length=100)
     # An edit of a reply already sent: the row it replaces on the platform.
     replaces_id: int | None = Field(default=None, foreign_key="reply.id", nullable=True)
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from inbox.compose import lint_rules
 from inbox.config import Config
 from inbox.db import session_scope
 from inbox.errors import ConflictError, InboxError, NotFoundError
@@ -80,14 +81,7 @@ class Outbox:
 
     # ----- lint ----------------------------------------------------------------------
     def rules(self) -> LintRules:
-        brand = self.config.brand
-        contacts = [c for c in (brand.support_email, brand.support_phone) if c]
-        return LintRules(
-            forbidden_phrases=tuple(self.config.templates.forbidden_phrases),
-            allow_personal_data=self.config.templates.allow_personal_data,
-            allowed_contacts=tuple(contacts),
-            repeat_threshold=self.config.templates.repeat_limit,
-        )
+        return lint_rules(self.config)
 
     def _context(self, session: Session, item: Item, body: str) -> LintContext:
         extra = item.extra or {}

@@ -12,14 +12,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from classifier.predict import Classifier
-from inbox.classify import classify_items
 from inbox.config import Config, SourceConfig
 from inbox.db import session_scope
 from inbox.errors import ConfigError
@@ -29,6 +27,10 @@ from sources.base import Platform
 from sources.errors import SourceError
 from sources.http import RetryPolicy
 from sources.source import Source
+
+if TYPE_CHECKING:
+    from classifier.predict import Classifier  # sklearn loads only when classifying
+    from inbox.classify import ClassifyReport
 
 Clock = Callable[[], datetime]
 PLAY_WINDOW = timedelta(days=7)
@@ -201,7 +203,7 @@ def poll_source(
                     )
                     outcome.complete = True
             if classifier is not None and part.changed_ids:
-                outcome.escalated += classify_items(engine, classifier, part.changed_ids).escalated
+                outcome.escalated += _classify(engine, classifier, part.changed_ids).escalated
         if not outcome.complete:
             raise SourceError(f"{cfg.name}: the poll ended without a final page; cursor kept")
     except SourceError as exc:
@@ -309,3 +311,9 @@ def source_health(engine: Engine) -> list[dict[str, Any]]:
             }
             for a in rows.scalars()
         ]
+
+
+def _classify(engine: Engine, classifier: Classifier, item_ids: list[int]) -> ClassifyReport:
+    from inbox.classify import classify_items
+
+    return classify_items(engine, classifier, item_ids)

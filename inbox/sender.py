@@ -16,7 +16,9 @@ Two senders never take the same reply: taking it is one conditional UPDATE.
 
 from __future__ import annotations
 
+import os
 import random
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +52,7 @@ from sources.source import ReplyReceipt, Source
 Clock = Callable[[], datetime]
 SourceFor = Callable[[str], Source]
 SENDER = "sender"
+SENDER_ID = f"{socket.gethostname()[:80]}:{os.getpid()}"
 BACKOFF_BASE = 30.0  # seconds; doubled per attempt, with jitter
 BACKOFF_CAP = 3600.0
 # A reply the platform shows in one of these states is accepted (App Store: not yet live).
@@ -142,27 +145,31 @@ class Sender:
     rng: random.Random = field(default_factory=random.Random)
 
     def due(self) -> list[int]:
-        """Replies ready to go: queued past their undo window, or abandoned mid-send."""
+        """Replies ready to go: queued past their undo window, or abandoned mid-send (the
+        lease ran out, or the sender was a process on this host that is gone)."""
         now = self.clock()
         stale = now - timedelta(seconds=self.config.outbox.lease_seconds)
         with Session(self.engine) as session:
-            rows = session.execute(
-                sa.select(col(Reply.id))
-                .where(
+            queued = session.execute(
+                sa.select(col(Reply.id), col(Reply.send_after)).where(
                     col(Reply.origin) == ReplyOrigin.TOOL,
-                    sa.or_(
-                        sa.and_(
-                            col(Reply.state) == ReplyState.QUEUED, col(Reply.send_after) <= now
-                        ),
-                        sa.and_(
-                            col(Reply.state) == ReplyState.SENDING,
-                            col(Reply.attempted_at) < stale,
-                        ),
-                    ),
+                    col(Reply.state) == ReplyState.QUEUED,
+                    col(Reply.send_after) <= now,
                 )
-                .order_by(col(Reply.send_after), col(Reply.id))
-            ).scalars()
-            return list(rows)
+            ).all()
+            sending = session.execute(
+                sa.select(col(Reply.id), col(Reply.attempted_at), col(Reply.attempted_by)).where(
+                    col(Reply.origin) == ReplyOrigin.TOOL,
+                    col(Reply.state) == ReplyState.SENDING,
+                )
+            ).all()
+        abandoned = [
+            (row.attempted_at or now, row.id)
+            for row in sending
+            if row.attempted_at is None or row.attempted_at < stale or _dead(row.attempted_by)
+        ]
+        ready = sorted([(row.send_after or now, row.id) for row in queued] + abandoned)
+        return [reply_id for _at, reply_id in ready]
 
     def run(self, reply_ids: Iterable[int] | None = None) -> SendReport:
         report = SendReport()
@@ -240,23 +247,35 @@ class Sender:
         now = self.clock()
         stale = now - timedelta(seconds=self.config.outbox.lease_seconds)
         with session_scope(self.engine) as session:
+            current = session.execute(
+                sa.select(col(Reply.state), col(Reply.attempted_at), col(Reply.attempted_by)).where(
+                    col(Reply.id) == reply_id
+                )
+            ).first()
+            if current is None:
+                return None
+            state, attempted_at, attempted_by = current
+            if state == ReplyState.QUEUED:
+                free = sa.and_(col(Reply.state) == ReplyState.QUEUED, col(Reply.send_after) <= now)
+            elif state == ReplyState.SENDING and (
+                attempted_at is None or attempted_at < stale or _dead(attempted_by)
+            ):
+                # Compare and swap: only if nobody took it since we looked.
+                free = sa.and_(
+                    col(Reply.state) == ReplyState.SENDING,
+                    col(Reply.attempted_at) == attempted_at
+                    if attempted_at is not None
+                    else col(Reply.attempted_at).is_(None),
+                )
+            else:
+                return None
             taken = session.execute(
                 sa.update(Reply)
-                .where(
-                    col(Reply.id) == reply_id,
-                    sa.or_(
-                        sa.and_(
-                            col(Reply.state) == ReplyState.QUEUED, col(Reply.send_after) <= now
-                        ),
-                        sa.and_(
-                            col(Reply.state) == ReplyState.SENDING,
-                            col(Reply.attempted_at) < stale,
-                        ),
-                    ),
-                )
+                .where(col(Reply.id) == reply_id, free)
                 .values(
                     state=ReplyState.SENDING,
                     attempted_at=now,
+                    attempted_by=SENDER_ID,
                     attempts=col(Reply.attempts) + 1,
                 )
             )
@@ -380,3 +399,23 @@ class Sender:
                 )
             )
         report.failed.append((job.reply_id, error))
+
+
+def _dead(attempted_by: str | None) -> bool:
+    """Whether the sender that took a reply was a process on this host that no longer runs
+    (then its reply need not wait for the lease)."""
+    if not attempted_by or ":" not in attempted_by:
+        return False
+    host, _, pid_text = attempted_by.rpartition(":")
+    if host != socket.gethostname()[:80] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -4,6 +4,7 @@ learning from corrections, and evaluation of any labeled file."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +136,21 @@ def test_model_predicts_themes_multi_label_and_escalation(model: ThemeModel) -> 
     assert [t for t, _s in spam.themes] == ["spam"]
     assert not spam.escalate
     assert payment.taxonomy_version == TAXONOMY.version
+
+
+def test_scoring_from_many_threads_matches_one_thread(model: ThemeModel) -> None:
+    """Sources are polled in threads that share one model (and its growing token table)."""
+    texts = [ex.item for ex in heldout_examples()]
+    expected = model.scores(texts)
+    # The fast scoring path gives sklearn's own probabilities.
+    slow = model.classifier.predict_proba(model.features.transform(texts))
+    assert np.allclose(expected, slow, atol=1e-5)
+    model.features._fast = None  # cold tables: every thread adds tokens at once
+    chunks = [texts[i::6] for i in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(model.scores, chunks))
+    for i, got in enumerate(results):
+        assert np.allclose(got, expected[i::6], atol=1e-6)
 
 
 def test_explain_names_the_words(model: ThemeModel) -> None:

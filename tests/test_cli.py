@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from inbox.db import head_revision
+
 INBOX = [sys.executable, "-m", "inbox"]
 
 
@@ -200,7 +202,7 @@ def test_cli_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
     stats = json.loads(inbox("--db", url, "stats", "--json").stdout)
     assert (stats["total"], stats["by_platform"]) == (1, {"google_play": 1})
     doctor = inbox("--db", url, "doctor")
-    assert "(schema 0001)" in doctor.stdout
+    assert f"(schema {head_revision()})" in doctor.stdout
 
 
 def test_bare_command_prints_help_until_the_tui_exists() -> None:

@@ -218,6 +218,7 @@ def test_poller_killed_mid_poll_loses_and_duplicates_nothing(tmp_path: Path) -> 
             "poll",
             "--source",
             "play",
+            "--no-classify",  # about crashes, not tags: no model training before the poll
         ]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from classifier.predict import Classifier
 from inbox.config import Config, parse_config
 from inbox.db import session_scope
 from inbox.demo.credentials import (
@@ -30,6 +29,9 @@ from inbox.ingest import ensure_account
 from inbox.poll import PollOutcome
 from sources.base import Platform
 from sources.sandbox import Sandbox, SandboxData
+
+if TYPE_CHECKING:
+    from classifier.predict import Classifier  # sklearn loads only when classifying
 
 # Newest demo item this long before "now", so "due soon" and "last 24 h" always have content.
 NEWEST_AGE = timedelta(minutes=7)
