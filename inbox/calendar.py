@@ -49,6 +49,10 @@ class WorkingCalendar:
             and day in _holidays(self.holiday_country, self.holiday_subdivision, day.year)
         )
 
+    def spans(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+        """The working intervals of one local day, as UTC instants."""
+        return self._spans(day)
+
     def _spans(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         if not self.is_working_day(day):
             return

@@ -113,6 +113,9 @@ class SourceConfig(_Section):
     many days before the cursor to catch responses made elsewhere (default 0)."""
     token_expires: date | None = None
     """Instagram: when the long-lived token expires; `inbox doctor` warns 7 days before."""
+    sla_clock_stops: Literal["sent", "published"] = "sent"
+    """When a reply stops the SLA clock: when the platform accepted it ("sent"), or when it
+    went live ("published": App Store responses wait in PENDING_PUBLISH first)."""
 
     @model_validator(mode="after")
     def _required_credentials(self) -> SourceConfig:
@@ -237,8 +240,24 @@ class OutboxConfig(_Section):
 
 class ExportConfig(_Section):
     folder: Path | None = None
+    """Where escalation exports are written (default: `exports` in the user data dir)."""
     webhook_url_env: str | None = None
+    """Name of the environment variable holding the CX webhook URL (it may embed a token)."""
     webhook_secret_env: str | None = None
+    """Name of the variable holding the HMAC-SHA256 signing secret (header X-Inbox-Signature)."""
+    webhook_format: Literal["slack", "generic"] = "slack"
+    webhook_cooldown_hours: Annotated[float, Field(ge=0)] = 24
+    """One ticket per author in this window: the same complaint on three platforms is one."""
+    sheets_credentials_file: Path | None = None
+    """Google service-account JSON with edit access to the CX team's spreadsheet."""
+    sheets_spreadsheet_id: str | None = None
+    sheets_tab: str = "Escalations"
+    sheets_base_url: str | None = None
+    """Another host than sheets.googleapis.com (a proxy, or `inbox sandbox`)."""
+    spike_factor: Annotated[float, Field(gt=1)] = 3.0
+    """A theme spikes when its daily volume exceeds this many times its 4-week daily median…"""
+    spike_min_count: Annotated[int, Field(ge=1)] = 5
+    """…and is at least this many items."""
 
 
 class AgentConfig(_Section):

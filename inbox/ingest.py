@@ -302,8 +302,12 @@ def _ingest_batch(
         reply_new = (
             rec.reply is not None
             and _has_reply(rec)
-            and not any(_same_text(rec.reply.text, text) for text in known_replies.get(row.id, []))
+            and not any(
+                _same_text(rec.reply.text, known.body) for known in known_replies.get(row.id, [])
+            )
         )
+        if rec.reply is not None and rec.reply.state == "PUBLISHED":
+            _mark_published(session, rec, known_replies.get(row.id, []), now)
         if not edited and not reply_new:
             if values["raw"] != row.raw:
                 # Likes, device details, pagination noise: keep the newest payload, no event.
@@ -374,11 +378,20 @@ def _reply_answers(record: Review) -> bool:
     return reply_time >= content_time
 
 
-def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
+@dataclass(frozen=True)
+class _KnownReply:
+    id: int
+    body: str
+    published: bool
+
+
+def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[_KnownReply]]:
     if not item_ids:
         return {}
     rows = session.execute(
-        sa.select(col(Reply.item_id), col(Reply.body)).where(
+        sa.select(
+            col(Reply.id), col(Reply.item_id), col(Reply.body), col(Reply.published_at)
+        ).where(
             col(Reply.item_id).in_(item_ids),
             # A reply still `sending` (or queued again after a timeout) may already be live:
             # the poll must not take it for someone else's; the sender confirms it.
@@ -387,10 +400,25 @@ def _known_replies(session: Session, item_ids: list[int]) -> dict[int, list[str]
             ),
         )
     )
-    known: dict[int, list[str]] = {}
-    for item_id, body in rows:
-        known.setdefault(item_id, []).append(body)
+    known: dict[int, list[_KnownReply]] = {}
+    for reply_id, item_id, body, published_at in rows:
+        known.setdefault(item_id, []).append(_KnownReply(reply_id, body, published_at is not None))
     return known
+
+
+def _mark_published(
+    session: Session, record: Review, known: list[_KnownReply], now: datetime
+) -> None:
+    """An App Store reply we sent waits in PENDING_PUBLISH; when a poll sees it live, record
+    when (the SLA clock can stop then, per source)."""
+    assert record.reply is not None
+    for reply in known:
+        if not reply.published and _same_text(record.reply.text, reply.body):
+            session.execute(
+                sa.update(Reply)
+                .where(col(Reply.id) == reply.id)
+                .values(published_at=record.reply.replied_at or now, platform_state="PUBLISHED")
+            )
 
 
 def _has_reply(record: Review) -> bool:

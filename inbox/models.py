@@ -255,3 +255,40 @@ class Quarantine(SQLModel, table=True):
     # The same bad record seen again (a re-import, a re-poll) is not stored twice.
     fingerprint: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ExportBatch(SQLModel, table=True):
+    """One export of escalations to one channel (a file, the webhook, the shared sheet).
+
+    Written `pending` before anything leaves, marked `delivered` after: a crash or a failed
+    delivery leaves a pending batch that the next export finishes with the same rows."""
+
+    __tablename__ = "export_batch"
+
+    id: str = Field(primary_key=True, max_length=40)
+    channel: str = Field(max_length=20, index=True)  # file | webhook | sheets
+    format: str | None = Field(default=None, max_length=10)  # csv | xlsx | jsonl (files)
+    state: str = Field(default="pending", max_length=12, index=True)
+    path: str | None = Field(default=None, sa_type=sa.Text)
+    count: int = Field(default=0)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    created_by: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    delivered_at: datetime | None = _ts()
+
+
+class ExportItem(SQLModel, table=True):
+    """An escalation in a batch: at most once per channel, ever."""
+
+    __tablename__ = "export_item"
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "escalation_id", name="uq_export_item_channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: str = Field(foreign_key="export_batch.id", index=True, max_length=40)
+    channel: str = Field(max_length=20)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True, ondelete="CASCADE")
+    # Webhook cooldown: this one was not posted, an earlier ticket for the author covers it.
+    covered_by: int | None = Field(default=None)

@@ -139,8 +139,10 @@ class Http:
     def _with_retries(
         self, method: str, url: str, *, idempotent: bool = True, **kwargs: Any
     ) -> httpx.Response:
+        given = dict(kwargs.pop("headers", None) or {})  # sent again with every retry
+
         def attempt() -> httpx.Response:
-            headers = dict(kwargs.pop("headers", None) or {})
+            headers = dict(given)
             if self.auth is not None:
                 headers.update(self.auth())
             self.requests += 1

@@ -155,6 +155,8 @@ def test_queue_wait_out_the_undo_window_then_send(
     assert stored.agent == "asha" and stored.template_id == "thanks-generic"
     if platform == "app_store":
         assert stored.platform_state == "PENDING_PUBLISH" and stored.published_at is None
+        # Apple publishes it; the next poll records when (the SLA may stop the clock then).
+        running.sandbox.publish_app_store_responses()
     assert item_row(polled, item.id).status == ItemStatus.REPLIED
     with Session(polled) as s:
         kinds = [
@@ -170,6 +172,8 @@ def test_queue_wait_out_the_undo_window_then_send(
     with Session(polled) as s:
         rows = s.execute(sa.select(Reply).where(col(Reply.item_id) == item.id)).scalars().all()
     assert [(r.origin, r.state) for r in rows] == [(ReplyOrigin.TOOL, ReplyState.SENT)]
+    if platform == "app_store":
+        assert rows[0].platform_state == "PUBLISHED" and rows[0].published_at is not None
     assert sender.run() == SendReport()  # nothing left to do
 
 

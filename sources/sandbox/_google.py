@@ -242,3 +242,49 @@ def _gbp_list(req: Request, store: GbpStore, location: str) -> Response:
     if stop < len(ordered.ids):
         body["nextPageToken"] = ordered.cursor(stop - 1)
     return json_response(200, body)
+
+
+# --------------------------------------------------------------------------- Sheets
+
+
+def sheets(sb: Sandbox, req: Request) -> Response:
+    """`/v4/spreadsheets/{id}/values/{range}[:append]`: append rows to a tab, or read them."""
+    parts = req.segments
+    if len(parts) != 5 or parts[1] != "spreadsheets" or parts[3] != "values":
+        return google_error(404)
+    denied = check_bearer(sb, req)
+    if denied:
+        return denied
+    spreadsheet, target = parts[2], parts[4]
+    append = target.endswith(":append")
+    tab = target.removesuffix(":append").split("!", 1)[0].strip("'")
+    if not tab:
+        return google_error(400, "Unable to parse range")
+    rows = sb.sheets.setdefault((spreadsheet, tab), [])
+    if req.method == "GET" and not append:
+        return json_response(
+            200,
+            {"range": f"{tab}!A1:Z{max(1, len(rows))}", "majorDimension": "ROWS", "values": rows},
+        )
+    if req.method != "POST" or not append:
+        return google_error(405)
+    body = req.json()
+    values = body.get("values") if isinstance(body, dict) else None
+    if not isinstance(values, list) or not all(isinstance(v, list) for v in values):
+        return google_error(400, "Invalid values: expected a list of rows")
+    first = len(rows) + 1
+    rows.extend([list(v) for v in values])
+    cells = sum(len(v) for v in values)
+    return json_response(
+        200,
+        {
+            "spreadsheetId": spreadsheet,
+            "tableRange": f"{tab}!A1:Z{max(1, first - 1)}",
+            "updates": {
+                "spreadsheetId": spreadsheet,
+                "updatedRange": f"{tab}!A{first}:Z{len(rows)}",
+                "updatedRows": len(values),
+                "updatedCells": cells,
+            },
+        },
+    )

@@ -80,6 +80,8 @@ class Sandbox:
         self.faults = Faults()
         self.asc_public_keys: dict[str, str | bytes] = {}
         self.google_tokens: dict[str, float] = {}  # access token → expiry (epoch seconds)
+        # Google Sheets: (spreadsheet id, tab) → rows, for escalation exports.
+        self.sheets: dict[tuple[str, str], list[list[object]]] = {}
         self.asc_calls = 0
         self.errors: list[str] = []  # tracebacks of sandbox bugs answered with a 500
         self._log: list[RequestRecord] = []
@@ -339,6 +341,8 @@ class Sandbox:
                 if shape is Shape.OAUTH:
                     return _google.token(self, request)
                 if shape is Shape.GOOGLE:
+                    if request.path.startswith("/v4/spreadsheets/"):
+                        return _google.sheets(self, request)
                     if request.path.startswith("/v4/"):
                         return _google.gbp(self, request)
                     return _google.play(self, request)

@@ -1,0 +1,80 @@
+"""Theme spikes: a theme whose volume today exceeds k × its 4-week daily median.
+
+Counted in SQL per theme and local day (the working-hours zone; the zone's offset now is used
+for the whole window, so a DST change inside it can move an item by an hour at most).
+`[export] spike_factor` (k, default 3) and `spike_min_count` (default 5) tune it: a theme
+needs both to be a spike, so a quiet theme going from 0 to 2 is not one.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from inbox.config import Config
+from inbox.models import Item
+from inbox.sla import _effective_tags
+
+WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Spike:
+    theme: str
+    day: date
+    count: int
+    median: float
+    factor: float
+
+    def sentence(self) -> str:
+        usual = f"{self.median:g} a day" if self.median else "almost none"
+        return (
+            f"{self.theme}: {self.count} items on {self.day:%a %d %b} "
+            f"(usually {usual} over the last 4 weeks)"
+        )
+
+
+def _local_day(column: Any, offset_minutes: int, dialect: str) -> sa.ColumnElement[Any]:
+    if dialect == "sqlite":
+        return sa.func.date(column, f"{offset_minutes:+d} minutes")
+    return sa.func.date(column + sa.text(f"interval '{offset_minutes} minutes'"))
+
+
+def find_spikes(engine: Engine, config: Config, now: datetime) -> list[Spike]:
+    """Themes spiking today (local day of `now`), biggest first."""
+    zone = config.working_hours.zone()
+    local_now = now.astimezone(zone)
+    offset = local_now.utcoffset()
+    offset_minutes = int(offset.total_seconds() // 60) if offset else 0
+    today = local_now.date()
+    since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time(), zone)
+    item = Item.__table__  # type: ignore[attr-defined]
+    tags = _effective_tags()
+    when = sa.func.coalesce(item.c.created_at, item.c.updated_at, item.c.first_seen_at)
+    day = _local_day(when, offset_minutes, engine.dialect.name).label("day")
+    query = (
+        sa.select(tags.c.theme, day, sa.func.count().label("n"))
+        .select_from(item.join(tags, tags.c.item_id == item.c.id))
+        .where(when >= since)
+        .group_by(tags.c.theme, day)
+    )
+    counts: dict[str, dict[date, int]] = {}
+    with engine.connect() as conn:
+        for theme, day_value, n in conn.execute(query):
+            d = day_value if isinstance(day_value, date) else date.fromisoformat(str(day_value))
+            counts.setdefault(theme, {})[d] = int(n)
+    factor, minimum = config.export.spike_factor, config.export.spike_min_count
+    spikes = []
+    for theme, by_day in counts.items():
+        current = by_day.get(today, 0)
+        history = [by_day.get(today - timedelta(days=k), 0) for k in range(1, WINDOW_DAYS + 1)]
+        median = statistics.median(history)
+        if current >= minimum and current > factor * median:
+            spikes.append(Spike(theme, today, current, float(median), factor))
+    spikes.sort(key=lambda s: (-(s.count - s.median), s.theme))
+    return spikes
