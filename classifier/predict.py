@@ -24,6 +24,9 @@ class Prediction:
 
 def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
     """(reason id, matched text) for every escalation rule that matches."""
+    prefilter = taxonomy.any_rule
+    if prefilter is not None and prefilter.search(normalized) is None:
+        return []
     hits = []
     for reason in taxonomy.escalation:
         if any(u.search(normalized) for u in reason.unless):

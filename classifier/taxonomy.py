@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,18 @@ class Taxonomy:
 
     def reason(self, reason_id: str) -> EscalationReason | None:
         return next((e for e in self.escalation if e.id == reason_id), None)
+
+    @cached_property
+    def any_rule(self) -> re.Pattern[str] | None:
+        """One regex matching wherever any escalation pattern matches: most texts match no
+        rule, and one search rules them all out (None when patterns cannot be combined)."""
+        patterns = [p.pattern for reason in self.escalation for p in reason.patterns]
+        if not patterns or any(re.search(r"\\\d|\(\?P=", p) for p in patterns):
+            return None  # backreferences would point at other groups once combined
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        except re.error:
+            return None
 
 
 def _need(entry: dict[str, Any], key: str, where: str) -> str:

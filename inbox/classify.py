@@ -251,6 +251,8 @@ def _store(
     now = utcnow()
     tags: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    escalations: list[dict[str, Any]] = []
+    newly_escalated: list[int] = []
     for row, prediction in zip(rows, predictions, strict=True):
         report.classified += 1
         for theme, score in prediction.themes:
@@ -284,15 +286,15 @@ def _store(
         if (prediction.escalate or from_metadata) and row.id not in already:
             report.escalated += 1
             ids = list(prediction.escalation_ids) + [m.split(":", 1)[0] for m in from_metadata]
-            session.add(
-                Escalation(
-                    item_id=row.id,
-                    reasons=list(prediction.reasons) + from_metadata,
-                    severity=_severity(classifier.taxonomy, ids),
-                    note="raised automatically: " + ", ".join(ids),
-                    created_by=ACTOR,
-                    created_at=now,
-                )
+            escalations.append(
+                {
+                    "item_id": row.id,
+                    "reasons": list(prediction.reasons) + from_metadata,
+                    "severity": _severity(classifier.taxonomy, ids),
+                    "note": "raised automatically: " + ", ".join(ids),
+                    "created_by": ACTOR,
+                    "created_at": now,
+                }
             )
             events.append(
                 {
@@ -304,15 +306,24 @@ def _store(
                 }
             )
             if row.status in (ItemStatus.NEW, ItemStatus.OPEN):
-                session.execute(
-                    sa.update(Item)
-                    .where(col(Item.id) == row.id)
-                    .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
-                )
+                newly_escalated.append(row.id)
+    # Whole-batch statements (executemany): one round trip each, not one per item.
+    connection = session.connection()
+    if escalations:
+        connection.execute(sa.insert(Escalation), escalations)
+    if newly_escalated:
+        connection.execute(
+            sa.update(Item)
+            .where(
+                col(Item.id).in_(newly_escalated),
+                col(Item.status).in_([ItemStatus.NEW.value, ItemStatus.OPEN.value]),
+            )
+            .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
+        )
     if tags:
-        session.execute(sa.insert(Tag), tags)
+        connection.execute(sa.insert(Tag), tags)
     if events:
-        session.execute(sa.insert(Event), events)
+        connection.execute(sa.insert(Event), events)
 
 
 def unclassified_ids(engine: Engine, *, everything: bool = False) -> list[int]:

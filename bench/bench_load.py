@@ -1,0 +1,178 @@
+"""Load: `python bench/bench_load.py [N]` (default 100,000).
+
+Ingests N new items into a fresh SQLite file, then ingests + classifies N more, and prints
+items/s and peak memory next to raw `sqlite3.executemany` and `sqlite-utils insert_all` of the
+same rows, measured in the same run. Each phase runs in its own process, so its peak memory is
+its own. Targets (issue #8): ingest ≥ 50% of sqlite-utils; ingest + classify ≥ 5,000 items/s;
+memory bounded (not growing with N).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+BODIES = [
+    "Quote 14k tha, pickup pe 9k bola 😡 worst experience, executive ne bola screen pe line hai",
+    "Smooth pickup, money in 10 min. Recommended! Staff was polite and on time.",
+    "पेमेंट अभी तक नहीं आया, 5 दिन हो गए। कस्टमर केयर फोन नहीं उठाता",
+    "App crashes after OTP on my Redmi Note 10, reinstalled twice, still the same",
+    "Is this legit? Friend said they cut the price at the door. Thinking of selling my iPhone 12",
+]
+CHUNK = 5_000
+
+
+def reviews(n: int, offset: int = 0) -> Iterator[list[object]]:
+    """N Play reviews in chunks, generated as a poller yields them (never all in memory)."""
+    from sources.base import Platform, Review
+
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    for base in range(offset, offset + n, CHUNK):
+        chunk: list[object] = []
+        for i in range(base, min(base + CHUNK, offset + n)):
+            body = f"{BODIES[i % len(BODIES)]} #{i}"
+            chunk.append(
+                Review(
+                    platform=Platform.GOOGLE_PLAY,
+                    external_id=f"gp:AOqpTO{i:010d}",
+                    body=body,
+                    raw={
+                        "reviewId": f"gp:AOqpTO{i:010d}",
+                        "authorName": f"User {i}",
+                        "comments": [{"userComment": {"text": body, "starRating": 1 + i % 5}}],
+                    },
+                    updated_at=start + timedelta(seconds=i),
+                    author=f"User {i}",
+                    rating=1 + i % 5,
+                    language="en",
+                )
+            )
+        yield chunk
+
+
+def plain_rows(n: int) -> Iterator[list[dict[str, object]]]:
+    for chunk in reviews(n):
+        yield [
+            {
+                "external_id": r.external_id,  # type: ignore[attr-defined]
+                "body": r.body,  # type: ignore[attr-defined]
+                "author": r.author,  # type: ignore[attr-defined]
+                "rating": r.rating,  # type: ignore[attr-defined]
+                "updated_at": r.updated_at.isoformat(),  # type: ignore[attr-defined]
+                "raw": json.dumps(r.raw),  # type: ignore[attr-defined]
+            }
+            for r in chunk
+        ]
+
+
+def raw_sqlite(n: int, folder: Path) -> float:
+    conn = sqlite3.connect(folder / "raw.db")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, body TEXT,"
+        " author TEXT, rating INT, updated_at TEXT, raw TEXT)"
+    )
+    started = time.perf_counter()
+    for rows in plain_rows(n):
+        with conn:
+            conn.executemany(
+                "INSERT INTO item (external_id, body, author, rating, updated_at, raw)"
+                " VALUES (:external_id, :body, :author, :rating, :updated_at, :raw)",
+                rows,
+            )
+    return time.perf_counter() - started
+
+
+def sqlite_utils(n: int, folder: Path) -> float:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(folder / "su.db")
+    db.enable_wal()
+    started = time.perf_counter()
+    for rows in plain_rows(n):
+        db["item"].insert_all(rows, pk="id", batch_size=1000)  # type: ignore[union-attr]
+    return time.perf_counter() - started
+
+
+def inbox_ingest(n: int, folder: Path, classify: bool = False) -> float:
+    from inbox.classify import classify_items, get_classifier
+    from inbox.config import Config
+    from inbox.db import create_db_engine, session_scope, upgrade
+    from inbox.ingest import ensure_account, ingest
+    from sources.base import Platform
+
+    engine = create_db_engine(str(folder / ("inbox-c.db" if classify else "inbox.db")))
+    upgrade(engine)
+    classifier = get_classifier(Config()) if classify else None
+    started = time.perf_counter()  # after imports, migrations and loading the model
+    for chunk in reviews(n):
+        with session_scope(engine) as session:
+            account = ensure_account(session, "play", Platform.GOOGLE_PLAY, "in.resello.app")
+            report = ingest(session, account, chunk)
+        if classifier is not None:
+            classify_items(engine, classifier, report.changed_ids)
+    return time.perf_counter() - started
+
+
+def _phase(target: Callable[..., float], args: tuple[object, ...], queue: object) -> None:
+    seconds = target(*args)
+    n = args[0]
+    assert isinstance(n, int)
+    queue.put((n / seconds, peak_mib()))  # type: ignore[attr-defined]
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would
+    carry the parent's peak into a spawned child."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(target: Callable[..., float], *args: object) -> tuple[float, float]:
+    spawn = multiprocessing.get_context("spawn")  # a fresh process: its peak is its own
+    queue: multiprocessing.Queue[tuple[float, float]] = spawn.Queue()
+    proc = spawn.Process(target=_phase, args=(target, args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    # Train the model once beforehand (the first `get_classifier` trains and saves it).
+    from inbox.classify import get_classifier
+    from inbox.config import Config
+
+    get_classifier(Config())
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        raw, raw_mem = measure(raw_sqlite, n, folder)
+        su, su_mem = measure(sqlite_utils, n, folder)
+        ours, ours_mem = measure(inbox_ingest, n, folder)
+        both, both_mem = measure(inbox_ingest, n, folder, True)
+    print(f"{n} items, SQLite file (WAL), chunks of {CHUNK}")
+    print(f"  raw sqlite3 executemany  : {raw:9.0f} rows/s   peak {raw_mem:5.0f} MiB")
+    print(f"  sqlite-utils insert_all  : {su:9.0f} rows/s   peak {su_mem:5.0f} MiB")
+    print(
+        f"  inbox ingest             : {ours:9.0f} items/s  peak {ours_mem:5.0f} MiB"
+        f"   ({ours / su:.0%} of sqlite-utils; target ≥ 50%)"
+    )
+    print(
+        f"  inbox ingest + classify  : {both:9.0f} items/s  peak {both_mem:5.0f} MiB"
+        "   (target ≥ 5,000/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
