@@ -233,6 +233,8 @@ class OutboxConfig(_Section):
     """A queued reply waits this long before it is sent: time to cancel or edit it."""
     max_attempts: Annotated[int, Field(ge=1, le=50)] = 6
     """Attempts on temporary errors (rate limits, outages) before a reply is marked failed."""
+    retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 30
+    """First wait after a temporary error; doubled (with jitter) on each further attempt."""
     lease_seconds: Annotated[float, Field(ge=30)] = 600
     """A reply left `sending` longer than this belonged to a sender that died: the next
     sender reads the platform, and posts only if the reply is not there."""

@@ -53,7 +53,6 @@ Clock = Callable[[], datetime]
 SourceFor = Callable[[str], Source]
 SENDER = "sender"
 SENDER_ID = f"{socket.gethostname()[:80]}:{os.getpid()}"
-BACKOFF_BASE = 30.0  # seconds; doubled per attempt, with jitter
 BACKOFF_CAP = 3600.0
 # A reply the platform shows in one of these states is accepted (App Store: not yet live).
 ACCEPTED_STATES = (None, "PUBLISHED", "PENDING_PUBLISH")
@@ -368,7 +367,8 @@ class Sender:
             return
         wait = retry_after
         if wait is None:
-            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (job.attempts - 1))
+            base = self.config.outbox.retry_base_seconds
+            ceiling = min(BACKOFF_CAP, base * 2 ** (job.attempts - 1))
             wait = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
         with session_scope(self.engine) as session:
             session.execute(
