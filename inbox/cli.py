@@ -573,4 +573,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Commands defined in their own modules register themselves on `app` when imported.
-from inbox import cli_admin, cli_replies, cli_reports  # noqa: E402, F401
+from inbox import cli_admin, cli_replies, cli_report, cli_reports  # noqa: E402, F401
