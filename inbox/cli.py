@@ -6,6 +6,7 @@ import json
 import sys
 import time
 import traceback
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,8 @@ from inbox.service import InboxService, ItemFilter
 
 if TYPE_CHECKING:
     from classifier.predict import Classifier
+    from inbox.poll import PollOutcome
+    from inbox.sender import ConfiguredSources
 from sources.formats import FORMATS
 
 # soft_wrap: long lines (paths, reasons) stay whole, so they can be grepped and copied.
@@ -97,8 +100,18 @@ def app(ctx: click.Context, db: str | None, config_path: Path | None, debug: boo
     from_cli = ctx.get_parameter_source("db") is ParameterSource.COMMANDLINE
     ctx.obj = State(db=db, db_from_command_line=from_cli, config_path=config_path, debug=debug)
     if ctx.invoked_subcommand is None:
-        # The Textual inbox arrives with issue #6; until then the bare command explains itself.
-        out.print(ctx.get_help(), markup=False)
+        if not _interactive():
+            # No terminal to draw in (a pipe, cron, CI): explain the commands instead.
+            out.print(ctx.get_help(), markup=False)
+            return
+        state = ctx.obj
+        config = state.config
+        sources = None
+        if any(s.enabled and s.kind == "api" for s in config.sources):
+            from inbox.sender import ConfiguredSources
+
+            sources = ConfiguredSources(config)
+        open_inbox(state.engine(), config, sources)
 
 
 @app.command()
@@ -290,7 +303,7 @@ def demo(state: State, no_tui: bool) -> None:
     The demo never touches your real database: it uses a demo file in the data dir, or the
     database given with --db on the command line, which must be empty.
     """
-    from inbox.demo import load_demo
+    from inbox.demo import demo_sandbox
 
     if state.db_from_command_line and state.db:
         url = state.db
@@ -306,9 +319,33 @@ def demo(state: State, no_tui: bool) -> None:
         raise InboxError(
             f"{describe(engine)} already holds data; the demo loads only into an empty database"
         )
-    with _progress() as progress:
-        progress.add_task("loading demo data through the sandbox", total=None)
-        imports, outcomes = load_demo(engine, datetime.now(UTC), classifier=_classifier(state))
+    classifier = _classifier(state)
+    with ExitStack() as stack:
+        with _progress() as progress:
+            progress.add_task("loading demo data through the sandbox", total=None)
+            imports, outcomes, running = stack.enter_context(
+                demo_sandbox(engine, datetime.now(UTC), classifier=classifier)
+            )
+        _demo_summary(engine, url, service, imports, outcomes)
+        if no_tui:
+            return
+        if not _interactive():
+            out.print("(No terminal here: run `inbox demo` in one to open the inbox.)")
+            return
+        from inbox.sender import ConfiguredSources
+
+        # The inbox posts replies to the sandbox, which runs until the window closes.
+        sources = ConfiguredSources(running.config, environ=running.environ)
+        open_inbox(engine, demo_config(state.config), sources)
+
+
+def _demo_summary(
+    engine: Engine,
+    url: str,
+    service: InboxService,
+    imports: list[ImportResult],
+    outcomes: list[PollOutcome],
+) -> None:
     for outcome in outcomes:
         (err if outcome.error else out).print("  poll " + outcome.summary(), markup=False)
     figures = service.stats()
@@ -323,8 +360,6 @@ def demo(state: State, no_tui: bool) -> None:
     if any(o.error for o in outcomes):
         raise InboxError("some demo sources failed to poll (see above)")
     out.print(f"Try: inbox --db {url} stats", markup=False)
-    if not no_tui:
-        out.print("(The Textual inbox is not built yet: this loaded the data only.)")
 
 
 @app.command()
@@ -540,6 +575,34 @@ def db_upgrade(state: State) -> None:
     engine = create_db_engine(database_url(state.config, state.db))
     upgrade(engine)
     out.print(f"{describe(engine)} is up to date.", markup=False)
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal (the inbox needs one to draw in)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def demo_config(config: Config) -> Config:
+    """The demo's brand, unless the user's config names one: templates sign as Resello."""
+    if config.brand.name != Config().brand.name:
+        return config
+    brand = config.brand.model_copy(
+        update={"name": "Resello", "app_name": "Resello", "support_email": "care@resello.in"}
+    )
+    return config.model_copy(update={"brand": brand})
+
+
+def open_inbox(engine: Engine, config: Config, sources: ConfiguredSources | None) -> None:
+    """Run the Textual inbox until it is closed. With `sources`, it also posts due replies in
+    the background (so `inbox send --watch` is only needed while no inbox is open)."""
+    from inbox.tui import InboxContext, background_sender, make_app
+
+    send_due = background_sender(engine, config, lambda: sources) if sources else None
+    try:
+        make_app(InboxContext(engine, config, send_due=send_due)).run()
+    finally:
+        if sources is not None:
+            sources.close()
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:

@@ -121,6 +121,17 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("platform", "account_id", "external_id", name="uq_item_platform_key"),
         sa.Index("ix_item_status_created", "status", "created_at"),
+        # The queue's views (Needs reply, Due soon, Breached) and their counts read only this.
+        sa.Index(
+            "ix_item_queue",
+            "status",
+            "clock_started_at",
+            "created_at",
+            "updated_at",
+            "first_seen_at",
+            "snoozed_until",
+            "account_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

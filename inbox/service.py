@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +26,8 @@ from inbox.models import (
     Item,
     ItemStatus,
     Reply,
+    ReplyOrigin,
+    ReplyState,
     SourceAccount,
     Tag,
     TagOrigin,
@@ -66,6 +68,8 @@ class ItemFilter:
     since: datetime | None = None
     until: datetime | None = None
     include_snoozed: bool = False
+    replied_since: datetime | None = None
+    """Only items that got a public response (tool or platform) at or after this time."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,26 @@ class ItemDetail:
     replies: tuple[Reply, ...]
     events: tuple[Event, ...]
     due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WeekSla:
+    """This week's response SLA for the status bar (the full report comes with `inbox.sla`).
+
+    `responded` counts items whose first public response since their clock started fell in
+    this week; `within_target` those answered within the target in working time.
+    """
+
+    week_start: datetime
+    responded: int
+    within_target: int
+    breached_open: int
+    due_soon_open: int
+
+    @property
+    def percent(self) -> float | None:
+        """Share answered within target, 0–100; None before the first response of the week."""
+        return 100.0 * self.within_target / self.responded if self.responded else None
 
 
 @dataclass
@@ -176,7 +200,8 @@ class InboxService:
             c.append(col(Item.language).in_(f.languages))
         if f.themes:
             c.append(sa.or_(*(self._effective_theme_clause(t) for t in f.themes)))
-        escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
+        # IN (ids) rather than a correlated EXISTS: escalations are few, items many.
+        escalated = col(Item.id).in_(sa.select(col(Escalation.item_id)))
         if f.escalated is True:
             c.append(escalated)
         elif f.escalated is False:
@@ -187,11 +212,17 @@ class InboxService:
             c.append(col(Item.rating) <= f.max_rating)
         if f.text:
             pattern = f"%{_escape_like(f.text.strip())}%"
+            # SQLite's LIKE already ignores ASCII case, exactly as lower() does: the same
+            # matches as ILIKE without a lower() call per row. Elsewhere, ILIKE.
+            sqlite = self.engine.dialect.name == "sqlite"
             c.append(
                 sa.or_(
-                    col(Item.body).ilike(pattern, escape="\\"),
-                    col(Item.title).ilike(pattern, escape="\\"),
-                    col(Item.author).ilike(pattern, escape="\\"),
+                    *(
+                        column.like(pattern, escape="\\")
+                        if sqlite
+                        else column.ilike(pattern, escape="\\")
+                        for column in (col(Item.body), col(Item.title), col(Item.author))
+                    )
                 )
             )
         if f.assignee is not None:
@@ -200,6 +231,15 @@ class InboxService:
             c.append(_published() >= f.since)
         if f.until is not None:
             c.append(_published() < f.until)
+        if f.replied_since is not None:
+            c.append(
+                col(Item.id).in_(
+                    sa.select(col(Event.item_id)).where(
+                        col(Event.kind) == EventKind.REPLIED,
+                        col(Event.at) >= f.replied_since,
+                    )
+                )
+            )
         if not f.include_snoozed:
             c.append(
                 sa.or_(
@@ -256,10 +296,92 @@ class InboxService:
             .offset(offset)
         )
         with Session(self.engine) as session:
-            rows = session.execute(query).all()
-            ids = [row[0].id for row in rows]
+            return self._item_rows(session, session.execute(query).all())
+
+    def queue_page(
+        self,
+        f: ItemFilter | None = None,
+        *,
+        sort: Sort = Sort.URGENT,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ItemRow]:
+        """The same page as `list_items`, read in two steps: the ids in queue order first
+        (from the narrow queue index, without reading whole rows), then those rows only. On a
+        large inbox this is what keeps switching views and searching fast."""
+        f = f or ItemFilter()
+        ids_query = sa.select(col(Item.id)).where(*self._queue_where(f))
+        if f.accounts:
+            ids_query = ids_query.join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
+        ids_query = ids_query.order_by(*self._order(sort)).limit(limit).offset(offset)
+        columns = [col(getattr(Item, name)) for name in _ROW_COLUMNS]
+        with Session(self.engine) as session:
+            ids = [int(i) for i in session.execute(ids_query).scalars()]
+            if not ids:
+                return []
+            # Only the columns a row shows: no ORM objects, no raw payload to parse.
+            found = {
+                row.id: row
+                for row in session.execute(
+                    sa.select(*columns, col(SourceAccount.name), col(SourceAccount.display_name))
+                    .join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
+                    .where(col(Item.id).in_(ids))
+                )
+            }
             themes = _themes_for(session, ids)
             escalated = _escalated_ids(session, ids)
+        out = []
+        for item_id in ids:
+            row = found.get(item_id)
+            if row is None:  # deleted between the two reads
+                continue
+            out.append(
+                ItemRow(
+                    id=row.id,
+                    platform=row.platform,
+                    account=row.name,
+                    account_display=row.display_name,
+                    external_id=row.external_id,
+                    author=row.author,
+                    rating=row.rating,
+                    title=row.title,
+                    body=row.body,
+                    language=row.language,
+                    created_at=row.created_at,
+                    clock_started_at=row.clock_started_at,
+                    status=row.status,
+                    assignee=row.assignee,
+                    snoozed_until=row.snoozed_until,
+                    escalated=row.id in escalated,
+                    themes=themes.get(row.id, ()),
+                    due_at=self.due_at(row.clock_started_at) if row.status in NEEDS_REPLY else None,
+                )
+            )
+        return out
+
+    def _queue_where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
+        """`_where`, with a text search done as its own scan: matching ids first, the other
+        filters on those. (Left together, SQLite walks the status index and reads every
+        row it points to in index order, twice as slow as one sequential scan.)"""
+        if not f.text:
+            return self._where(f)
+        text_only = self._where(ItemFilter(text=f.text, include_snoozed=True))
+        matching = sa.select(col(Item.id)).where(*text_only)
+        return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
+
+    def count_queue(self, f: ItemFilter | None = None) -> int:
+        """`count_items`, planned like `queue_page`."""
+        f = f or ItemFilter()
+        query = sa.select(sa.func.count()).select_from(Item).where(*self._queue_where(f))
+        if f.accounts:
+            query = query.join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
+        with Session(self.engine) as session:
+            return int(session.execute(query).scalar_one())
+
+    def _item_rows(self, session: Session, rows: Sequence[Any]) -> list[ItemRow]:
+        ids = [row[0].id for row in rows]
+        themes = _themes_for(session, ids)
+        escalated = _escalated_ids(session, ids)
         return [
             ItemRow(
                 id=item.id,
@@ -494,6 +616,131 @@ class InboxService:
             apply,
         )
 
+    # ----- what the inbox screen needs at a glance -------------------------------------
+    def count_many(self, filters: Mapping[str, ItemFilter]) -> dict[str, int]:
+        """Counts for several filters (the views' counts). One query each: each can use its
+        own index, which beats one pass that evaluates every filter on every row."""
+        return {name: self.count_queue(f) for name, f in filters.items()}
+
+    def week_start(self) -> datetime:
+        """Monday 00:00 of the current week in the working-hours time zone."""
+        zone = self.config.working_hours.zone()
+        today = self.clock().astimezone(zone).date()
+        monday = today - timedelta(days=today.weekday())
+        return datetime.combine(monday, time(0, 0), tzinfo=zone)
+
+    def today_start(self) -> datetime:
+        """Midnight today in the working-hours time zone."""
+        zone = self.config.working_hours.zone()
+        return datetime.combine(self.clock().astimezone(zone).date(), time(0, 0), tzinfo=zone)
+
+    def week_sla(self) -> WeekSla:
+        """% answered within target among items first answered this week, and open breaches."""
+        start = self.week_start()
+        first = (
+            sa.select(
+                col(Event.item_id),
+                sa.func.min(col(Event.at)).label("answered"),
+                col(Item.clock_started_at),
+            )
+            .join(Item, col(Item.id) == col(Event.item_id))
+            .where(
+                col(Event.kind) == EventKind.REPLIED,
+                col(Item.clock_started_at).is_not(None),
+                col(Event.at) >= col(Item.clock_started_at),
+            )
+            .group_by(col(Event.item_id), col(Item.clock_started_at))
+            .having(sa.func.min(col(Event.at)) >= start)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(first).all()
+        target = self._target_seconds
+        within = sum(
+            1
+            for _id, answered, started in rows
+            if self.calendar.working_seconds(started, answered) <= target
+        )
+        counts = self.count_many(
+            {
+                "breached": ItemFilter(sla=SlaState.BREACHED, include_snoozed=True),
+                "due": ItemFilter(sla=SlaState.DUE_SOON, include_snoozed=True),
+            }
+        )
+        return WeekSla(start, len(rows), within, counts["breached"], counts["due"])
+
+    def unexported_escalations(self) -> int:
+        """Escalations not yet handed to CX (exported_at is empty)."""
+        with Session(self.engine) as session:
+            return int(
+                session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(Escalation)
+                    .where(col(Escalation.exported_at).is_(None))
+                ).scalar_one()
+            )
+
+    def change_marker(self) -> tuple[int, int, int]:
+        """Cheap fingerprint of the database: it moves whenever an item, tag, reply or poll
+        changes (every change writes an event, and the outbox moves reply rows)."""
+        with Session(self.engine) as session:
+            event, reply, active = session.execute(
+                sa.select(
+                    sa.select(sa.func.max(col(Event.id))).scalar_subquery(),
+                    sa.select(sa.func.max(col(Reply.id))).scalar_subquery(),
+                    sa.select(sa.func.count())
+                    .select_from(Reply)
+                    .where(col(Reply.state).in_((ReplyState.QUEUED, ReplyState.SENDING)))
+                    .scalar_subquery(),
+                )
+            ).one()
+        return int(event or 0), int(reply or 0), int(active or 0)
+
+    def reply_states(self, item_ids: Sequence[int]) -> dict[int, str]:
+        """For each item with a reply of ours on its way or failed: that reply's state."""
+        if not item_ids:
+            return {}
+        with Session(self.engine) as session:
+            rows = session.execute(
+                sa.select(col(Reply.item_id), col(Reply.state))
+                .where(
+                    col(Reply.item_id).in_(list(item_ids)),
+                    col(Reply.origin) == ReplyOrigin.TOOL,
+                    col(Reply.state).in_(
+                        (ReplyState.QUEUED, ReplyState.SENDING, ReplyState.FAILED)
+                    ),
+                )
+                .order_by(col(Reply.id))
+            ).all()
+        return {int(item_id): str(state) for item_id, state in rows}
+
+    def languages(self) -> list[str]:
+        """The languages items are written in, for the filter bar."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                sa.select(col(Item.language))
+                .distinct()
+                .where(col(Item.language).is_not(None))
+                .order_by(col(Item.language))
+            ).scalars()
+            return [str(r) for r in rows]
+
+    def mark_viewed(self, item_id: int) -> Item | None:
+        """Someone opened a new item: it becomes `open` (logged once); None if it was not new."""
+        with Session(self.engine) as session:
+            status = session.execute(
+                sa.select(col(Item.status)).where(col(Item.id) == item_id)
+            ).scalar_one_or_none()
+        if status is None:
+            raise NotFoundError(f"no item with id {item_id}")
+        if status != ItemStatus.NEW:
+            return None
+
+        def apply(_s: Session, item: Item) -> None:
+            if item.status == ItemStatus.NEW:
+                item.status = ItemStatus.OPEN
+
+        return self._change(item_id, EventKind.VIEWED, {"from": "new", "to": "open"}, apply)
+
     # ----- accounts & stats --------------------------------------------------------
     def accounts(self) -> list[SourceAccount]:
         with Session(self.engine) as session:
@@ -546,6 +793,23 @@ class InboxService:
             "needs_reply": needs,
             "quarantined": int(quarantined),
         }
+
+
+_ROW_COLUMNS = (
+    "id",
+    "platform",
+    "external_id",
+    "author",
+    "rating",
+    "title",
+    "body",
+    "language",
+    "created_at",
+    "clock_started_at",
+    "status",
+    "assignee",
+    "snoozed_until",
+)
 
 
 def _published() -> sa.ColumnElement[datetime]:

@@ -205,7 +205,8 @@ def test_cli_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
     assert f"(schema {head_revision()})" in doctor.stdout
 
 
-def test_bare_command_prints_help_until_the_tui_exists() -> None:
+def test_bare_command_without_a_terminal_prints_help() -> None:
+    """In a pipe, cron or CI there is nothing to draw the inbox in: explain the commands."""
     result = inbox()
     assert result.returncode == 0
     assert "Commands:" in result.stdout

@@ -251,6 +251,19 @@ def load_demo(
 ) -> tuple[list[ImportResult], list[PollOutcome]]:
     """Fill an empty database the way a user would: import a backfill (the first versions of
     reviews edited later), then poll the sandbox with the real pollers."""
+    with demo_sandbox(engine, now, folder, classifier) as (imports, outcomes, _running):
+        return imports, outcomes
+
+
+@contextmanager
+def demo_sandbox(
+    engine: Engine,
+    now: datetime | None = None,
+    folder: Path | None = None,
+    classifier: Classifier | None = None,
+) -> Iterator[tuple[list[ImportResult], list[PollOutcome], RunningSandbox]]:
+    """`load_demo`, with the sandbox kept running until the block ends: the demo's inbox posts
+    its replies there (`ConfiguredSources(running.config, environ=running.environ)`)."""
     from inbox.poll import poll_all
 
     now = now or datetime.now(UTC)
@@ -273,4 +286,4 @@ def load_demo(
             outcomes = poll_all(
                 engine, running.config, environ=running.environ, classifier=classifier
             )
-    return imports, outcomes
+            yield imports, outcomes, running
