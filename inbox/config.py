@@ -52,6 +52,28 @@ def demo_database_path() -> Path:
     return data_dir() / "demo.db"
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# Keys that take the *name* of a variable holding a secret: their values are never echoed.
+_ENV_KEYS = frozenset({"token_env", "webhook_url_env", "webhook_secret_env"})
+# Unknown keys that look like a pasted secret get a message saying where secrets go.
+_SECRET_WORDS = re.compile(r"token|secret|password|passwd|private_key|api_?key|access_key")
+_SECRETS_ADVICE = (
+    "unknown key; secrets never go in this file: put the value in an environment variable "
+    "and give its name (token_env, webhook_url_env, webhook_secret_env), or point "
+    "credentials_file / key_file at the key file"
+)
+
+
+def env_name(value: str | None) -> str | None:
+    """The name of an environment variable; a pasted secret or URL is refused (not echoed)."""
+    if value is not None and not _ENV_NAME.fullmatch(value):
+        raise ValueError(
+            "must be the NAME of an environment variable (letters, digits and _, at most 64), "
+            "not the secret itself: export the secret in a variable and write its name here"
+        )
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -143,6 +165,11 @@ class SourceConfig(_Section):
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @field_validator("token_env")
+    @classmethod
+    def _token_env(cls, value: str | None) -> str | None:
+        return env_name(value)
 
 
 class WorkingHoursConfig(_Section):
@@ -261,6 +288,11 @@ class ExportConfig(_Section):
     spike_min_count: Annotated[int, Field(ge=1)] = 5
     """…and is at least this many items."""
 
+    @field_validator("webhook_url_env", "webhook_secret_env")
+    @classmethod
+    def _env_names(cls, value: str | None) -> str | None:
+        return env_name(value)
+
 
 class AgentConfig(_Section):
     name: str | None = None
@@ -315,12 +347,15 @@ def _describe(error: dict[str, Any]) -> str:
     loc = tuple(p for p in error["loc"] if p not in ("function-after", "function-before"))
     kind = error["type"]
     if kind == "extra_forbidden":
+        if loc and _SECRET_WORDS.search(str(loc[-1]).lower()):
+            return f"{_key_path(loc)}: {_SECRETS_ADVICE}"
         return f"{_key_path(loc)}: unknown key (check the spelling; see `inbox init` for every key)"
     if kind == "missing":
         return f"{_key_path(loc)}: required key is missing"
     message = str(error["msg"]).removeprefix("Value error, ")
     got = error.get("input")
-    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+    secret = bool(loc) and loc[-1] in _ENV_KEYS
+    shown = "" if isinstance(got, dict | list) or got is None or secret else f" (got {got!r})"
     return f"{_key_path(loc)}: {message}{shown}"
 
 

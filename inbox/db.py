@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -20,6 +22,7 @@ from sqlmodel import Session
 from inbox.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
 
 
 def resolve_url(value: str) -> str:
@@ -29,7 +32,8 @@ def resolve_url(value: str) -> str:
         try:
             url = make_url(value)
         except ArgumentError as exc:
-            raise DatabaseError(f"'{value}' is not a database URL or a file path") from exc
+            shown = _PASSWORD.sub(r"\1***@", value)  # a URL may carry a password
+            raise DatabaseError(f"'{shown}' is not a database URL or a file path") from exc
         if url.drivername == "postgresql":  # plain postgresql:// → the driver we ship
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
@@ -45,14 +49,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (it holds customers' words and
+    names); SQLite gives its -wal and -shm files the same mode. An existing file is left
+    as it is: its owner may have shared it on purpose."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
     url = resolve_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _create_private(Path(database))
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine

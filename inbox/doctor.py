@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from inbox.config import Config, SourceConfig, database_url, default_config_path, load_config
-from inbox.db import create_db_engine, current_revision, describe, head_revision
+from inbox.db import create_db_engine, current_revision, describe, head_revision, resolve_url
 from inbox.errors import InboxError
+from inbox.textsafe import for_terminal
 from sources.base import Platform
 
 
@@ -56,6 +58,9 @@ def _check_google_file(source: SourceConfig) -> Check:
         missing = [k for k in ("client_email", "private_key", "token_uri") if not data.get(k)]
         if missing:
             return Check(subject, False, f"{path} lacks {', '.join(missing)}", fix)
+        problem = _google_key_problem(path)
+        if problem:
+            return Check(subject, False, problem, fix)
         return Check(subject, True, f"service account {data['client_email']} ({path})")
     if kind == "authorized_user":
         missing = [k for k in ("client_id", "client_secret", "refresh_token") if not data.get(k)]
@@ -70,6 +75,18 @@ def _check_google_file(source: SourceConfig) -> Check:
     )
 
 
+def _google_key_problem(path: Path) -> str | None:
+    """Read the key the way a poll will (no network): a broken private_key shows now."""
+    from sources.errors import AuthError
+    from sources.google_auth import load_credentials
+
+    try:
+        load_credentials(path, scopes=())
+    except AuthError as exc:
+        return str(exc)
+    return None
+
+
 def _check_p8(source: SourceConfig) -> Check:
     subject = f"source {source.name}"
     assert source.key_file is not None
@@ -80,9 +97,13 @@ def _check_p8(source: SourceConfig) -> Check:
     problem = _readable(source.key_file)
     if problem:
         return Check(subject, False, problem, fix)
-    text = source.key_file.read_text(encoding="utf-8", errors="replace")
-    if "-----BEGIN PRIVATE KEY-----" not in text:
-        return Check(subject, False, f"{source.key_file} is not a PEM private key (.p8)", fix)
+    from sources.asc_api import load_asc_key
+    from sources.errors import AuthError
+
+    try:
+        load_asc_key(source.key_file)  # parsed as a poll will: a damaged key shows now
+    except AuthError as exc:
+        return Check(subject, False, str(exc), fix)
     return Check(subject, True, f"App Store Connect key {source.key_id} ({source.key_file})")
 
 
@@ -143,7 +164,7 @@ def _check_poll_health(engine_url: str, sources: list[SourceConfig], now: dateti
                     subject,
                     False,
                     f"last poll failed ({row['consecutive_failures']} in a row): "
-                    f"{row['last_error']}",
+                    f"{for_terminal(row['last_error'], one_line=True)}",
                     "fix the cause above, then run `inbox poll --source " + source.name + "`",
                 )
             )
@@ -166,17 +187,25 @@ def check_source(source: SourceConfig) -> Check:
     return _check_token_env(source)
 
 
+def _without_password(url: str) -> str:
+    """A database URL fit for a message: the password (a secret) replaced by ***."""
+    try:
+        return make_url(resolve_url(url)).render_as_string(hide_password=True)
+    except (InboxError, ArgumentError, ValueError):
+        return "the configured database URL"
+
+
 def _check_database(config: Config, db: str | None) -> Check:
     url = database_url(config, db)
     try:
         engine = create_db_engine(url)
         current = current_revision(engine)
     except (InboxError, SQLAlchemyError, OSError) as exc:
-        reason = getattr(exc, "orig", None) or exc
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
         return Check(
             "database",
             False,
-            f"cannot open {url}: {reason}",
+            f"cannot open {_without_password(url)}: {reason}",
             "check --db / INBOX_DATABASE_URL / [database] url and that the server runs",
         )
     where = describe(engine)

@@ -17,6 +17,7 @@ from inbox.db import session_scope
 from inbox.errors import ImportFileError
 from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import SourceAccount
+from inbox.textsafe import visible
 from sources.base import ParseError, Rejected, Review
 from sources.formats import FORMATS, ParseOptions, parse_bytes
 
@@ -42,6 +43,11 @@ class ImportResult:
     @property
     def rejected(self) -> list[Rejected]:
         return self.parse_rejected + self.report.rejected
+
+
+def _position(record: Review) -> str:
+    """Where a record was, for messages: its id, with anything a terminal acts on escaped."""
+    return f"record id {visible(record.external_id)}"
 
 
 def _short(hint: str) -> str:
@@ -145,15 +151,13 @@ def import_bytes(
                 reason = (
                     f"cannot tell which {platform} account this belongs to; pass --account NAME"
                 )
-                unplaced = [
-                    Rejected(f"record id {r.external_id}", reason, dict(r.raw)) for r in records
-                ]
+                unplaced = [Rejected(_position(r), reason, dict(r.raw)) for r in records]
                 quarantine(session, None, name, unplaced)
                 result.parse_rejected.extend(unplaced)
                 continue
             if target.name not in result.accounts:
                 result.accounts.append(target.name)
-            positions = [f"record id {r.external_id}" for r in records]
+            positions = [_position(r) for r in records]
             part = ingest(session, target, records, origin=name, now=now, positions=positions)
             result.report.add(part)
     if classifier is not None and result.report.changed_ids:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,10 +29,11 @@ from inbox.models import (
     SourceAccount,
     utcnow,
 )
-from sources.base import Platform, Rejected, Review
+from sources.base import Platform, Rejected, Review, record_problem
 
 BATCH_SIZE = 500
-MAX_ID_LENGTH = 500
+MAX_RAW_DEPTH = 100  # real payloads nest under 10 levels
+_TOO_DEEP = f"raw payload is nested more than {MAX_RAW_DEPTH} levels deep"
 RECEIVED_BY = "poller"
 PLATFORM_ACTOR = "platform"
 
@@ -98,8 +99,9 @@ def validate(record: object, platform: str) -> Review:
     ext = record.external_id
     if not isinstance(ext, str) or not ext.strip():
         raise InvalidRecord("has no id")
-    if len(ext) > MAX_ID_LENGTH:
-        raise InvalidRecord(f"id is {len(ext)} characters long (at most {MAX_ID_LENGTH})")
+    problem = record_problem(record)
+    if problem is not None:
+        raise InvalidRecord(problem)
     if not isinstance(record.body, str):
         raise InvalidRecord(f"text is {type(record.body).__name__}, not text")
     rating = record.rating
@@ -114,10 +116,33 @@ def validate(record: object, platform: str) -> Review:
         if not isinstance(record.reply.text, str):
             raise InvalidRecord("reply text is not text")
     try:
-        json.dumps(record.raw, allow_nan=False)
+        text = json.dumps(record.raw, allow_nan=False)
+    except RecursionError:
+        raise InvalidRecord(_TOO_DEEP) from None
     except (TypeError, ValueError) as exc:
         raise InvalidRecord(f"raw payload is not storable as JSON: {exc}") from None
+    # Storing runs deeper in the stack than this check: a payload nested close to Python's
+    # recursion limit would fail inside SQLAlchemy and take the whole batch with it.
+    if text.count("[") + text.count("{") > MAX_RAW_DEPTH and _depth(record.raw) > MAX_RAW_DEPTH:
+        raise InvalidRecord(_TOO_DEEP)
     return record
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack and deepest <= MAX_RAW_DEPTH:
+        node, level = stack.pop()
+        if isinstance(node, Mapping):
+            children: Iterable[object] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _item_values(record: Review) -> dict[str, Any]:
@@ -127,15 +152,15 @@ def _item_values(record: Review) -> dict[str, Any]:
         "rating": record.rating,
         "title": _clean_text(record.title),
         "body": _clean_text(record.body) or "",
-        "language": record.language,
+        "language": _clean_text(record.language),
         "created_at": record.created_at,
         "updated_at": record.updated_at,
         "permalink": _clean_text(record.permalink),
         "app_version": _clean_text(record.app_version),
         "device": _clean_text(record.device),
-        "territory": record.territory,
+        "territory": _clean_text(record.territory),
         "location": _clean_text(record.location),
-        "parent_id": record.parent_id,
+        "parent_id": _clean_text(record.parent_id),
         "parent_text": _clean_text(record.parent_text),
         "extra": record.extra or None,
         "raw": dict(record.raw),
@@ -147,8 +172,10 @@ def _content_time(record: Review) -> datetime | None:
     return record.updated_at or record.created_at
 
 
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
+def _same_text(seen: str, stored: str) -> bool:
+    """A reply seen on the platform is one we stored: compared as stored (NUL and lone
+    surrogates replaced), whitespace runs as one space."""
+    return " ".join((_clean_text(seen) or "").split()) == " ".join(stored.split())
 
 
 def _batches(records: Iterable[object], size: int) -> Iterator[list[tuple[int, object]]]:
@@ -166,8 +193,21 @@ def _raw_text(value: object) -> str:
     # ASCII-escaped JSON: exact, and safe for lone surrogates and NUL in any database.
     try:
         return json.dumps(value, default=repr)[:1_000_000]
+    except RecursionError:
+        return json.dumps(_capped(value, 50), default=repr)[:1_000_000]
     except (TypeError, ValueError):
         return repr(value)[:1_000_000]
+
+
+def _capped(value: object, levels: int) -> object:
+    """`value` with whatever nests deeper than `levels` replaced by a marker."""
+    if not isinstance(value, Mapping | list):
+        return value
+    if levels <= 0:
+        return "…(nested deeper, not kept)"
+    if isinstance(value, list):
+        return [_capped(v, levels - 1) for v in value]
+    return {str(k): _capped(v, levels - 1) for k, v in value.items()}
 
 
 def quarantine(
@@ -470,20 +510,23 @@ def _event(
 def _platform_reply(item_id: int, record: Review, now: datetime) -> dict[str, Any]:
     assert record.reply is not None
     reply = record.reply
+    body = _clean_text(reply.text)
+    # The item id is part of the key: one review id can live in two accounts (a file imported
+    # with the wrong --account first), and each keeps its own copy of the platform's reply.
     key = hashlib.sha256(
-        f"{record.platform}|{record.external_id}|{reply.replied_at}|{reply.text}".encode(
+        f"{item_id}|{record.platform}|{record.external_id}|{reply.replied_at}|{body}".encode(
             "utf-8", "surrogatepass"
         )
     ).hexdigest()[:40]
     return {
         "item_id": item_id,
-        "body": _clean_text(reply.text),
+        "body": body,
         "origin": ReplyOrigin.PLATFORM,
         "state": ReplyState.SENT,
         "attempts": 0,
         "idempotency_key": f"platform:{key}",
-        "platform_reply_id": reply.external_id,
-        "platform_state": reply.state,
+        "platform_reply_id": _clean_text(reply.external_id),
+        "platform_state": _clean_text(reply.state),
         "agent": None,
         "created_at": now,
         "sent_at": reply.replied_at,

@@ -6,13 +6,23 @@ import codecs
 import csv
 import io
 import json
+import math
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
-from sources.base import ParseError, ParseOptions, ParseResult, Rejected, Review, as_utc
+from sources.base import (
+    ParseError,
+    ParseOptions,
+    ParseResult,
+    Rejected,
+    Review,
+    as_utc,
+    record_problem,
+)
 
 # What a parser accepts: the file's bytes, its decoded text, or JSON a poller already parsed.
 Payload = bytes | bytearray | str | Mapping[str, Any] | list[Any]
@@ -70,10 +80,15 @@ def _strict(raw: bytes, encoding: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """One API response inside a file; `prefix` locates it ("page 2", "line 14" or "")."""
+    """One API response inside a file; `prefix` locates it ("page 2", "line 14" or "").
+
+    `nonfinite` says the JSON text held NaN, Infinity or a number too large for a float:
+    Python reads them, JSON has no such values, so records holding one are rejected.
+    """
 
     value: object
     prefix: str = ""
+    nonfinite: bool = False
 
     def at(self, inner: str) -> str:
         """Position of something inside this page, e.g. "page 2, reviews[7]"."""
@@ -83,6 +98,34 @@ class Page:
     def name(self) -> str:
         """How to point at the whole page in a message."""
         return self.prefix or "the file"
+
+
+# Set by the decoder's hooks when the JSON text held NaN, Infinity or a number too large for a
+# float (1e999): Python reads them, JSON has no such values. Per thread: polls run in threads.
+_numbers = threading.local()
+
+
+def _constant(name: str) -> float:
+    _numbers.nonfinite = True
+    return float(name)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        _numbers.nonfinite = True
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float)
+_TOO_LONG = "a number with more than 4300 digits"
+
+
+def _page(text: str, prefix: str = "") -> Page:
+    """One JSON text as a Page; ValueError (not JSONDecodeError) for an over-long integer."""
+    _numbers.nonfinite = False
+    value = _DECODER.decode(text)
+    return Page(value, prefix, _numbers.nonfinite)
 
 
 def json_document(data: Payload) -> tuple[list[Page], list[Rejected]]:
@@ -96,11 +139,13 @@ def json_document(data: Payload) -> tuple[list[Page], list[Rejected]]:
     if not text.strip():
         raise ParseError("the file is empty")
     try:
-        return [Page(json.loads(text))], []
+        return [_page(text)], []
     except RecursionError:
         raise ParseError("the JSON is nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         whole_error = exc
+    except ValueError:  # Python refuses to read integers this long (CVE-2020-10735)
+        raise ParseError(f"the JSON holds {_TOO_LONG}, which cannot be read") from None
     lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     if len(lines) < 2:
         raise _not_json(whole_error)
@@ -108,11 +153,14 @@ def json_document(data: Payload) -> tuple[list[Page], list[Rejected]]:
     rejected: list[Rejected] = []
     for number, line in lines:
         try:
-            pages.append(Page(json.loads(line), f"line {number}"))
+            pages.append(_page(line, f"line {number}"))
         except RecursionError:
             rejected.append(Rejected(f"line {number}", "the JSON is nested too deeply", line))
         except json.JSONDecodeError as exc:
             reason = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
+            rejected.append(Rejected(f"line {number}", reason, line))
+        except ValueError:
+            reason = f"line {number} holds {_TOO_LONG}, which cannot be read"
             rejected.append(Rejected(f"line {number}", reason, line))
     if not pages:
         raise _not_json(whole_error)
@@ -129,8 +177,8 @@ def json_pages(data: Payload) -> tuple[list[Page], list[Rejected]]:
     """Pages of an API-response file: a top-level array holds several saved responses."""
     pages, rejected = json_document(data)
     if len(pages) == 1 and not pages[0].prefix and isinstance(pages[0].value, list):
-        items = pages[0].value
-        pages = [Page(v, f"page {i}") for i, v in enumerate(items, 1)]
+        items, nonfinite = pages[0].value, pages[0].nonfinite
+        pages = [Page(v, f"page {i}", nonfinite) for i, v in enumerate(items, 1)]
     for page in pages:
         if page.prefix == "" and not isinstance(page.value, Mapping):
             raise ParseError(f"the file holds {describe(page.value)}, not a JSON object or list")
@@ -346,6 +394,8 @@ class Reader:
         self.result = ParseResult()
         self._naive = 0
         self._naive_pending = 0
+        # Set when the JSON held NaN or Infinity: only then is each record's raw checked.
+        self.check_numbers = False
 
     def record(self, position: str, raw: object, build: Callable[[], Review]) -> Review | None:
         """Build one record; any RecordError becomes a Rejected at `position`."""
@@ -357,6 +407,12 @@ class Reader:
             return None
         except Exception as exc:  # a parser bug must not lose the other records
             self.reject(position, f"could not be read (internal error: {type(exc).__name__})", raw)
+            return None
+        problem = record_problem(review)
+        if problem is None and self.check_numbers and not _finite_json(review.raw):
+            problem = "holds NaN or Infinity, which are not JSON numbers"
+        if problem is not None:
+            self.reject(position, problem, raw)
             return None
         self._naive += self._naive_pending
         self.result.records.append(review)
@@ -424,6 +480,14 @@ class Reader:
         return self.result
 
 
+def _finite_json(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
 # --------------------------------------------------------------------------- page driver
 
 
@@ -435,6 +499,7 @@ def each_page(
     pages, rejected = json_pages(data)
     reader.result.rejected.extend(rejected)
     for page in pages:
+        reader.check_numbers |= page.nonfinite
         value = page.value
         if not isinstance(value, Mapping):
             reader.reject(page.name, f"{page.name} is {describe(value)}, not a JSON object", value)

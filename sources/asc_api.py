@@ -77,7 +77,7 @@ def _page_json(response: httpx.Response) -> tuple[Any, str | None]:
     """The page's JSON, or why it is not JSON."""
     try:
         return json.loads(response.content), None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: bad JSON, text or a huge number
         where = url_path(str(response.request.url))
         kind = type(exc).__name__
         return None, f"the answer to {where} is not JSON ({len(response.content)} bytes, {kind})"

@@ -98,6 +98,65 @@ class ParseOptions:
     own_username: str | None = None
 
 
+# Widths of the database columns these fields go to (inbox.models): a longer value is not a
+# real one, and PostgreSQL would refuse the whole batch. Parsers reject such records first.
+MAX_ID_LENGTH = 500
+FIELD_LIMITS: dict[str, int] = {
+    "author_id": 300,
+    "language": 20,
+    "app_version": 100,
+    "device": 200,
+    "territory": 20,
+    "location": 300,
+    "parent_id": 300,
+    "account_hint": 300,
+}
+REPLY_LIMITS: dict[str, int] = {"external_id": 300, "state": 40}
+_FIELD_NAMES = {"account_hint": "the account it names", "external_id": "the reply id"}
+
+
+def record_problem(review: Review) -> str | None:
+    """Why a well-typed record cannot be stored as it is, or None: no id, an id too long or
+    with a NUL in it, a field longer than its database column."""
+    external_id = review.external_id
+    if not external_id.strip():
+        return "no id"
+    if len(external_id) > MAX_ID_LENGTH:
+        return f"the id is {len(external_id)} characters long (at most {MAX_ID_LENGTH})"
+    if "\x00" in external_id:
+        return "the id holds a NUL character"
+    if review.account_hint is not None and "\x00" in review.account_hint:
+        return "the account it names holds a NUL character"
+    reply = review.reply
+    # One cheap pass for the common case (ingest calls this for every record).
+    if (
+        len(review.author_id or "") <= 300
+        and len(review.language or "") <= 20
+        and len(review.app_version or "") <= 100
+        and len(review.device or "") <= 200
+        and len(review.territory or "") <= 20
+        and len(review.location or "") <= 300
+        and len(review.parent_id or "") <= 300
+        and len(review.account_hint or "") <= 300
+        and (reply is None or len(reply.external_id or "") <= 300)
+        and (reply is None or len(reply.state or "") <= 40)
+    ):
+        return None
+    problem = _too_long(review, FIELD_LIMITS)
+    if problem is None and reply is not None:
+        problem = _too_long(reply, REPLY_LIMITS)
+    return problem
+
+
+def _too_long(obj: object, limits: dict[str, int]) -> str | None:
+    for name, limit in limits.items():
+        value = getattr(obj, name)
+        if isinstance(value, str) and len(value) > limit:
+            label = _FIELD_NAMES.get(name, name.replace("_", " "))
+            return f"{label} is {len(value)} characters long (at most {limit})"
+    return None
+
+
 class ParseError(ValueError):
     """A whole payload is unusable (not one of the known shapes, unreadable file)."""
 

@@ -82,16 +82,25 @@ def load_credentials(path: Path, scopes: Sequence[str]) -> GoogleCredentials:
     )
 
 
+_GET_KEY = (
+    "download the JSON key (Google Cloud console → IAM → Service accounts → Keys) "
+    "and point credentials_file at it"
+)
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        raise AuthError(f"the credentials file {path} does not exist") from None
+        raise AuthError(f"the credentials file {path} does not exist; {_GET_KEY}") from None
     except IsADirectoryError:
-        raise AuthError(f"the credentials file {path} is a directory, not a file") from None
+        raise AuthError(
+            f"the credentials file {path} is a directory, not a file; {_GET_KEY}"
+        ) from None
     except PermissionError:
         raise AuthError(
-            f"the credentials file {path} cannot be read (permission denied for this user)"
+            f"the credentials file {path} cannot be read (permission denied for this user); "
+            "make it readable by this user only: chmod 600"
         ) from None
     except OSError as exc:
         raise AuthError(
@@ -195,6 +204,8 @@ def decode_page(content: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, f"something that is not JSON ({len(content)} bytes; {exc.msg})"
     except RecursionError:
         return None, "JSON nested too deeply to read"
+    except ValueError:  # Python refuses integers this long (CVE-2020-10735)
+        return None, "JSON holding a number with more than 4300 digits"
     if not isinstance(value, dict):
         return None, f"JSON that is not an object ({type(value).__name__})"
     return value, ""

@@ -323,6 +323,7 @@ def _scraper_json(reader: Reader, data: Payload) -> None:
     pages, rejected = json_document(data)
     reader.result.rejected.extend(rejected)
     for page in pages:
+        reader.check_numbers |= page.nonfinite
         value = page.value
         if isinstance(value, list):
             _scraper_list(reader, page, value)

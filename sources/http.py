@@ -4,7 +4,6 @@ Retry-After (tenacity), and platform errors turned into sentences."""
 from __future__ import annotations
 
 import email.utils
-import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -130,7 +129,7 @@ class Http:
             return {}
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # bad JSON, text or a huge number
             raise Unavailable(
                 f"{self.platform} answered {url_path(url)} with something that is not JSON "
                 f"({len(response.content)} bytes): {exc}"
@@ -209,7 +208,7 @@ class Http:
 def _platform_message(response: httpx.Response) -> str | None:
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(body, Mapping):
         return None

@@ -51,7 +51,7 @@ def _handle(name: str | None) -> str | None:
 def _page_json(response: httpx.Response) -> tuple[Any, str | None]:
     try:
         return json.loads(response.content), None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: bad JSON, text or a huge number
         where = url_path(str(response.request.url))
         kind = type(exc).__name__
         return None, f"the answer to {where} is not JSON ({len(response.content)} bytes, {kind})"
@@ -70,7 +70,7 @@ def _shape_problem(obj: object, what: str) -> str | None:
 def _graph_error(response: httpx.Response) -> tuple[int | None, str | None]:
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None, None
     error = body.get("error") if isinstance(body, Mapping) else None
     if not isinstance(error, Mapping):
@@ -94,7 +94,7 @@ def usage_percent(headers: httpx.Headers) -> tuple[int | None, int]:
             continue
         try:
             data = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):
             continue
         # BUC: {"<id>": [{"type": "instagram", "call_count": 28, …}]}; app: {"call_count": …}
         stack: list[object] = [data]
