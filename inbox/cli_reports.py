@@ -14,6 +14,7 @@ from rich.text import Text
 
 from inbox.cli import State, app, err, out, pass_state
 from inbox.sla import Dimension, SlaCalculator, SlaFigures, parse_period
+from inbox.textsafe import for_terminal
 
 
 def _hours(value: float | None) -> str:
@@ -172,7 +173,7 @@ def export_escalations(
         for row in result.would_export:
             reasons = ", ".join(row.reasons)
             line = f"  #{row.escalation_id} {row.platform} {row.author or '?'}: {reasons}"
-            out.print(line, markup=False)
+            out.print(for_terminal(line, one_line=True), markup=False)
         return
     for error in result.errors:
         err.print(f"{channel}: {error}", markup=False)

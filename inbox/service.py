@@ -33,6 +33,7 @@ from inbox.models import (
     TagOrigin,
     utcnow,
 )
+from inbox.spikes import Spike, find_spikes
 
 Clock = Callable[[], datetime]
 
@@ -667,6 +668,10 @@ class InboxService:
             }
         )
         return WeekSla(start, len(rows), within, counts["breached"], counts["due"])
+
+    def spikes(self) -> list[Spike]:
+        """Themes whose volume today is over k × their 4-week daily median ([export] spike_*)."""
+        return find_spikes(self.engine, self.config, self.clock())
 
     def unexported_escalations(self) -> int:
         """Escalations not yet handed to CX (exported_at is empty)."""

@@ -70,6 +70,10 @@ _EMAIL = re.compile(r"[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 # (mobile, +91, 1800 toll-free, landline with STD code).
 _PHONE = re.compile(r"(?<![\w\-/])\+?\d[\d \-().]{8,}\d(?![\w])")
 _SPACE = re.compile(r"\s+")
+# What a terminal or a bidi renderer acts on: C0 controls but tab, newline and CR, DEL, C1
+# controls, and the bidi embeddings/overrides/isolates. Pasted from a terminal or a hostile
+# review, they would reach the platform and every screen that shows the reply.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,21 @@ def _html(text: str, platform: Platform) -> list[Problem]:
     return [Problem("html", "warning", f"Google Play strips HTML tags ({shown}); use plain text")]
 
 
+def _controls(text: str) -> list[Problem]:
+    found = list(dict.fromkeys(m.group(0) for m in _CONTROL.finditer(text)))
+    if not found:
+        return []
+    shown = ", ".join(f"U+{ord(ch):04X}" for ch in found[:5])
+    return [
+        Problem(
+            "control_character",
+            "error",
+            f"invisible control or direction-override characters ({shown}); "
+            "retype the reply instead of pasting it",
+        )
+    ]
+
+
 def _forbidden(text: str, rules: LintRules) -> list[Problem]:
     haystack = _normalise(text)
     problems = []
@@ -205,6 +224,7 @@ def lint(
             *_length(text, platform),
             *_placeholders(text),
             *_html(text, platform),
+            *_controls(text),
             *_forbidden(text, rules),
             *_personal_data(text, rules),
         ]

@@ -198,10 +198,6 @@ def test_replies_to_hazardous_items_queue_and_lint(world: World) -> None:
         outbox.queue(world.ids["script"], "Thanks! " + HAZARDS["script"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="replies/lint.py has no check for control characters or bidi overrides (see report)",
-)
 @pytest.mark.parametrize("name", ["ansi", "osc8-link", "rtl-override", "c1-csi"])
 def test_lint_refuses_control_characters_in_a_reply(world: World, name: str) -> None:
     outbox = Outbox(world.engine, load_config(world.config_path)[0], agent="tester")
@@ -292,10 +288,11 @@ def test_for_terminal_drops_what_a_terminal_acts_on() -> None:
         shown = for_terminal(text)
         assert not TERMINAL_UNSAFE.search(shown), name
         assert is_terminal_safe(shown)
-    assert for_terminal(HAZARDS["ansi"]) == "[31mred[0m [2J[Hcleared"
+    assert for_terminal(HAZARDS["ansi"]) == "red cleared"  # whole sequences go, not just ESC
     assert for_terminal(HAZARDS["rtl-override"]) == "Refund txt.exe received"
     assert for_terminal("नमस्ते 😡\tok\nline\u200d") == "नमस्ते 😡\tok\nline\u200d"
-    assert for_terminal("a\tb\nc\rd", one_line=True) == "a b cd"
+    assert for_terminal("a\tb\nc\rd", one_line=True) == "a b c d"
+    assert for_terminal("a\r\nb\rc") == "a\nb\nc"  # CRLF and a lone CR are line breaks
     assert for_terminal(None) == ""
 
 
@@ -342,10 +339,6 @@ def test_cli_import_reports_hostile_rejections_safely(world: World, tmp_path: Pa
     assert "rejected record id gp:\\x1b[31mdeep\\u202e: raw payload is nested" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbox/cli_reports.py prints author and reasons raw in --dry-run (see report)",
-)
 def test_cli_export_dry_run_prints_nothing_a_terminal_acts_on(world: World) -> None:
     config = load_config(world.config_path)[0]
     review = play_page()["reviews"][HAZARD_NAMES.index("ansi")]

@@ -423,7 +423,7 @@ async def test_filter_bar_and_search(inbox) -> None:
         assert queue_ids(screen) == [ids["as-1"]]
         await pilot.press("escape")
         assert not screen.query_one("#filters").display
-        assert 'filter account appstore · language en' in shown(screen.query_one(ViewBar))
+        assert "filter account appstore · language en" in shown(screen.query_one(ViewBar))
 
 
 async def test_live_refresh_keeps_the_selected_item(inbox) -> None:
@@ -570,3 +570,32 @@ async def test_the_queue_loads_a_page_at_a_time(sqlite_engine: Engine) -> None:
         assert [r.external_id for r in table.items[-2:]] == ["gp-249", "gp-250"]
         assert table.selected_id == table.items[199].id
         assert "1 Needs 250" in shown(app.inbox.query_one(ViewBar))  # short labels at 80 wide
+
+
+async def test_theme_spike_shows_first_in_the_status_line(inbox) -> None:
+    engine, _ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        screen.spike_seconds = 0  # read spikes on every refresh
+        assert "spike" not in shown(screen.query_one(StatusLine))
+        # six "pickup" complaints this morning, none in the four weeks before: over the
+        # default minimum (5) and any multiple of a zero median
+        with session_scope(engine) as session:
+            account = ensure_account(session, "play", Platform.GOOGLE_PLAY)
+            new = [
+                review(Platform.GOOGLE_PLAY, f"gp-late-{n}", "Pickup nahi aaya", timedelta(hours=n))
+                for n in range(1, 7)
+            ]
+            ingest(session, account, new, now=NOW)
+            item_ids = session.execute(
+                sa.select(Item.id).where(col(Item.external_id).like("gp-late-%"))
+            ).scalars()
+            for item_id in item_ids:
+                session.add(Tag(item_id=item_id, theme="pickup", score=0.9, origin=TagOrigin.MODEL))
+        screen.refresh_all()
+        await settle(pilot)
+        status = shown(screen.query_one(StatusLine))
+        # seven: the six and gp-2 of the fixed inbox, also about pickup and from today
+        assert status.startswith("▲ spike Pickup & logistics 7 today · SLA wk")

@@ -21,6 +21,7 @@ from textual.worker import Worker, get_current_worker
 
 from inbox.models import ItemStatus, ReplyOrigin, ReplyState, SourceAccount
 from inbox.service import ItemDetail, ItemFilter, ItemRow, WeekSla
+from inbox.spikes import Spike
 from inbox.tui.context import InboxContext
 from inbox.tui.detail import DetailContext, render_detail
 from inbox.tui.format import PLATFORM_NAME, Palette
@@ -72,6 +73,7 @@ class Figures:
     unexported: int
     outbox: dict[str, int]
     accounts: list[SourceAccount]
+    spikes: tuple[Spike, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         self.shown_generation = 0  # the queue on screen belongs to this reload
         self._picker: ViewPickerScreen | None = None
         self.figures: Figures | None = None
+        # Spikes need a 4-week scan: read at most this often (they move by the day).
+        self.spike_seconds = 300.0
+        self._spikes: tuple[Spike, ...] = ()
+        self._spikes_read = float("-inf")
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -359,14 +365,23 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
             unexported=service.unexported_escalations(),
             outbox=self.context.outbox.counts(),
             accounts=service.accounts(),
+            spikes=self._read_spikes(),
         )
         if not worker.is_cancelled:
             self.app.call_from_thread(self._figures_refreshed, figures)
+
+    def _read_spikes(self) -> tuple[Spike, ...]:
+        """Today's theme spikes, read again when the last reading is old (worker thread)."""
+        if time.monotonic() - self._spikes_read >= self.spike_seconds:
+            self._spikes = tuple(self.service.spikes())
+            self._spikes_read = time.monotonic()
+        return self._spikes
 
     def _figures_refreshed(self, figures: Figures) -> None:
         self.figures = figures
         self.counts.update(figures.counts)
         self._show_viewbar()
+        names = dict(self.theme_names)
         self.query_one(StatusLine).show(
             figures.sla,
             figures.needs_reply,
@@ -374,6 +389,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
             figures.outbox,
             self.palette,
             sending=self.context.send_due is not None,
+            spikes=[(names.get(s.theme, s.theme), s.count) for s in figures.spikes],
         )
         self.query_one(SourcesLine).show(figures.accounts, self.now, self.palette)
         if self._picker is not None:

@@ -460,8 +460,8 @@ class KeyBar(Static):
 
 
 class StatusLine(Static):
-    """Top line: this week's SLA, open breaches, items needing a reply, escalations to
-    export and the outbox."""
+    """Top line: theme spikes (first: they are news), this week's SLA, open breaches, items
+    needing a reply, escalations to export and the outbox."""
 
     def show(
         self,
@@ -472,9 +472,16 @@ class StatusLine(Static):
         palette: Palette,
         *,
         sending: bool,
+        spikes: Sequence[tuple[str, int]] = (),
     ) -> None:
         p = palette
         text = Text(no_wrap=True, overflow="ellipsis", end="")
+        if spikes:
+            text.append("▲ spike ", style=p.error + p.bold)
+            shown = ", ".join(f"{clean(name)} {count} today" for name, count in spikes[:2])
+            more = f" +{len(spikes) - 2}" if len(spikes) > 2 else ""
+            text.append(shown + more, style=p.warning + p.bold)
+            text.append(" · ")
         text.append("SLA wk ", style=p.muted)
         if sla.percent is None:
             text.append("–", style=p.muted)
