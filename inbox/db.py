@@ -128,3 +128,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """`session_scope` for a read-check-write. SQLite reads outside a transaction until the
+    first write, so two processes could both pass the same check; BEGIN IMMEDIATE takes the
+    write lock first (waiting out the busy timeout). PostgreSQL relies on row locks."""
+    with session_scope(engine) as session:
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session

@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from inbox.claims import held_message, holder, lock_item, refuse_if_answered
 from inbox.compose import lint_rules
 from inbox.config import Config
-from inbox.db import session_scope
+from inbox.db import session_scope, write_scope
 from inbox.errors import ConflictError, InboxError, NotFoundError
 from inbox.models import (
     Event,
@@ -134,8 +135,8 @@ class Outbox:
         finds errors, when another reply to the item is already on its way, or while another
         agent holds the item."""
         now = self.clock()
-        with session_scope(self.engine) as session:
-            item = _item(session, item_id, lock=True)
+        with write_scope(self.engine) as session:
+            item = lock_item(session, item_id, self.agent, now)
             self._check_claim(item, now)
             problems = self._lint(self._context(session, item, body), body)
             if blocking(problems):
@@ -149,6 +150,7 @@ class Outbox:
                 raise ConflictError(
                     f"reply {pending[0]} to this item is already queued; edit or cancel it first"
                 )
+            refuse_if_answered(session, item, replaces)
             key = body_key(item_id, item.revision, body, replaces)
             reply = session.execute(
                 sa.select(Reply).where(col(Reply.idempotency_key) == key)
@@ -293,11 +295,8 @@ class Outbox:
 
     # ----- helpers -------------------------------------------------------------------
     def _check_claim(self, item: Item, now: datetime) -> None:
-        held = item.claimed_until is not None and item.claimed_until > now
-        if held and item.assignee not in (None, self.agent):
-            raise ConflictError(
-                f"{item.assignee} is working on this item until {item.claimed_until:%H:%M} UTC"
-            )
+        if holder(item, self.agent, now):
+            raise ConflictError(held_message(item))
 
     def _event(self, session: Session, item_id: int, kind: EventKind, data: dict[str, Any]) -> None:
         session.add(Event(item_id=item_id, kind=kind, actor=self.agent, at=self.clock(), data=data))

@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from inbox import claims
 from inbox.calendar import WorkingCalendar
 from inbox.config import Config
-from inbox.db import session_scope
+from inbox.db import write_scope
 from inbox.errors import ConflictError, NotFoundError
 from inbox.models import (
     NEEDS_REPLY,
@@ -95,6 +96,8 @@ class ItemRow:
     escalated: bool
     themes: tuple[str, ...]
     due_at: datetime | None
+    claimed_until: datetime | None = None
+    """End of the assignee's claim: while it is ahead, they are working on the item."""
 
 
 @dataclass(frozen=True)
@@ -356,6 +359,7 @@ class InboxService:
                     escalated=row.id in escalated,
                     themes=themes.get(row.id, ()),
                     due_at=self.due_at(row.clock_started_at) if row.status in NEEDS_REPLY else None,
+                    claimed_until=row.claimed_until,
                 )
             )
         return out
@@ -403,6 +407,7 @@ class InboxService:
                 escalated=item.id in escalated,
                 themes=themes.get(item.id, ()),
                 due_at=self.due_at(item.clock_started_at) if item.status in NEEDS_REPLY else None,
+                claimed_until=item.claimed_until,
             )
             for item, name, display in rows
         ]
@@ -473,7 +478,7 @@ class InboxService:
         expected_version: int | None = None,
     ) -> Item:
         """Load, check, change, log and bump the version in one transaction."""
-        with session_scope(self.engine) as session:
+        with write_scope(self.engine) as session:
             item = session.get(Item, item_id, with_for_update=True)
             if item is None:
                 raise NotFoundError(f"no item with id {item_id}")
@@ -524,22 +529,33 @@ class InboxService:
 
         return self._change(item_id, EventKind.ASSIGNED, {"assignee": agent}, apply)
 
-    def claim(self, item_id: int, minutes: float = 15) -> Item:
-        """Take the item for `minutes`; refused while another agent's claim is live."""
-        now = self.clock()
+    def claim(self, item_id: int, minutes: float = claims.CLAIM_MINUTES) -> Item:
+        """Take the item for `minutes`; refused at once while another agent's claim is live."""
+        return claims.claim(self.engine, item_id, self.agent, self.clock(), minutes)
 
-        def apply(_s: Session, item: Item) -> None:
-            held = item.claimed_until is not None and item.claimed_until > now
-            if held and item.assignee not in (None, self.agent):
-                raise ConflictError(
-                    f"{item.assignee} is working on this item until {item.claimed_until:%H:%M} UTC"
-                )
-            item.assignee = self.agent
-            item.claimed_until = now + timedelta(minutes=minutes)
-
-        return self._change(
-            item_id, EventKind.ASSIGNED, {"assignee": self.agent, "claim": True}, apply
+    def claim_next(
+        self,
+        f: ItemFilter | None = None,
+        *,
+        minutes: float = claims.CLAIM_MINUTES,
+        sort: Sort = Sort.URGENT,
+    ) -> Item | None:
+        """Claim the next item in queue order that needs a reply and nobody else holds
+        (None when the queue is done); safe with any number of agents pulling at once."""
+        f = f or ItemFilter()
+        return claims.claim_next(
+            self.engine,
+            self.agent,
+            self.clock(),
+            minutes,
+            where=self._queue_where(f),
+            order=self._order(sort),
+            join_account=bool(f.accounts),
         )
+
+    def renew_claim(self, item_id: int, minutes: float = claims.CLAIM_MINUTES) -> Item:
+        """Keep our claim alive while we work on the item (the composer's heartbeat)."""
+        return claims.renew(self.engine, item_id, self.agent, self.clock(), minutes)
 
     def release(self, item_id: int) -> Item:
         def apply(_s: Session, item: Item) -> None:
@@ -814,6 +830,7 @@ _ROW_COLUMNS = (
     "status",
     "assignee",
     "snoozed_until",
+    "claimed_until",
 )
 
 
