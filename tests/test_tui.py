@@ -599,3 +599,30 @@ async def test_theme_spike_shows_first_in_the_status_line(inbox) -> None:
         status = shown(screen.query_one(StatusLine))
         # seven: the six and gp-2 of the fixed inbox, also about pickup and from today
         assert status.startswith("▲ spike Pickup & logistics 7 today · SLA wk")
+
+
+async def test_a_colleagues_claim_shows_in_the_queue_and_ours_is_renewed(inbox) -> None:
+    engine, ids = inbox
+    now = [NOW]
+    app = app_for(engine, clock=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        asha = screen.service.__class__(
+            engine, screen.context.config, clock=lambda: NOW, agent="asha"
+        )
+        asha.claim(ids["gp-1"])
+        screen.refresh_all(force=True)
+        await settle(pilot)
+        table = screen.query_one(QueueTable)
+        assert table.row_texts(ids["gp-1"])[2].plain.startswith("✎ asha ")
+        assert not table.row_texts(ids["as-1"])[2].plain.startswith("✎")
+        # Our own claim: the composer's heartbeat pushes its end out while we write.
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        assert item(engine, ids["as-1"]).claimed_until == NOW + timedelta(minutes=15)
+        now[0] = NOW + timedelta(minutes=10)
+        screen._renew_claim(ids["as-1"])
+        await settle(pilot)
+        assert item(engine, ids["as-1"]).claimed_until == NOW + timedelta(minutes=25)

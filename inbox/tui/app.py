@@ -19,6 +19,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
+from inbox.claims import RENEW_EVERY_SECONDS
 from inbox.models import ItemStatus, ReplyOrigin, ReplyState, SourceAccount
 from inbox.service import ItemDetail, ItemFilter, ItemRow, WeekSla
 from inbox.spikes import Spike
@@ -507,8 +508,11 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         item_id = detail.item.id
         assert item_id is not None
         author = clean(detail.item.author) or "(anonymous)"
+        # Keep the claim alive while the composer is open; a crash stops it and the claim lapses.
+        heartbeat = self.set_interval(RENEW_EVERY_SECONDS, partial(self._renew_claim, item_id))
 
         def done(reply_id: int | None) -> None:
+            heartbeat.stop()
             if reply_id is None:
                 self.change(item_id, "", partial(self.service.release, item_id))
                 return
@@ -516,6 +520,10 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
 
         screen = ComposerScreen(self.context, detail, self.palette, editing=editing)
         self.app.push_screen(screen, done)
+
+    @work(thread=True, exit_on_error=False, group="claim")
+    def _renew_claim(self, item_id: int) -> None:
+        self.service.renew_claim(item_id)  # ConflictError if a colleague took it meanwhile
 
     def reply_queued(self, reply_id: int, item_id: int, author: str) -> None:
         undo = self.context.config.outbox.undo_seconds

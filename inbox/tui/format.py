@@ -157,6 +157,18 @@ def flags_text(row: ItemRow, reply_state: str | None, agent: str | None, palette
     return text
 
 
+def held_text(row: ItemRow, now: datetime, agent: str | None, palette: Palette) -> Text | None:
+    """'✎ arjun ' before the text while a colleague's claim on the item is live, so nobody
+    opens what someone else is answering; None otherwise."""
+    live = row.claimed_until is not None and row.claimed_until > now
+    if not live or row.assignee in (None, agent):
+        return None
+    text = Text("✎ ", style=palette.warning, no_wrap=True, overflow="ellipsis", end="")
+    text.append_text(plain(one_line(row.assignee, 16), style=palette.warning))
+    text.append(" ")
+    return text
+
+
 def themes_text(themes: tuple[str, ...], palette: Palette, limit: int | None = None) -> Text:
     """Theme chips: 'payment·pickup' (or 'payment +2' when limited)."""
     text = Text(no_wrap=True, overflow="ellipsis")

@@ -34,6 +34,7 @@ from inbox.tui.format import (
     account_label,
     first_line,
     flags_text,
+    held_text,
     short_span,
     sla_text,
     stars_text,
@@ -188,10 +189,12 @@ class QueueTable(ScrollView, can_focus=True):
         meta.append_text(sla)
         meta.append(" ")
         meta.append_text(flags_text(row, self.reply_states.get(row.id), ctx.agent, p))
+        text = first_line(row, self._text_width + 10)
+        held = held_text(row, ctx.now, ctx.agent, p)
         cells = [
             meta,
             themes_text(row.themes, p, limit=1 if self._compact else None),
-            first_line(row, self._text_width + 10),
+            text if held is None else held.append_text(text),
         ]
         self._texts[key] = cells
         return cells
