@@ -499,17 +499,13 @@ class InboxService:
         self, item_id: int, status: ItemStatus | str, *, note: str | None = None
     ) -> Item:
         status = ItemStatus(status)
+        data: dict[str, Any] = {"from": None, "to": status.value, "note": note}
 
         def apply(_s: Session, item: Item) -> None:
+            data["from"] = item.status  # read under the row lock, so the history is exact
             item.status = status
 
-        detail = self.get_item(item_id)
-        return self._change(
-            item_id,
-            EventKind.STATUS,
-            {"from": detail.item.status, "to": status.value, "note": note},
-            apply,
-        )
+        return self._change(item_id, EventKind.STATUS, data, apply)
 
     def snooze(self, item_id: int, until: datetime | None) -> Item:
         """Hide the item from the queue until `until` (None wakes it now)."""
