@@ -1,7 +1,9 @@
 """The fault-and-kill scenario of issue #8, shared by tests/test_chaos.py (small) and
-bench/bench_chaos.py (20,000 items): real `inbox poll` and `inbox send` processes, killed
-with SIGKILL at random moments while the sandbox injects 429s, 500s and timeouts; then every
-sandbox item must be in the database exactly once and every reply posted exactly once."""
+bench/bench_chaos.py (20,000 items): real `inbox poll`, `inbox send` and inbox-window
+(tests/chaos_tui.py) processes, killed with SIGKILL at random moments while the sandbox
+injects 429s, 500s and timeouts; then every sandbox item must be in the database exactly
+once, every reply posted exactly once, and every change the window made complete: its row,
+its event and its version bump, or none of them."""
 
 from __future__ import annotations
 
@@ -15,19 +17,24 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from inbox.config import load_config
+from inbox.config import Config, load_config
 from inbox.db import create_db_engine
 from inbox.demo import RunningSandbox, start_sandbox
+from inbox.errors import ConflictError
 from inbox.models import Item, ItemStatus, Reply, ReplyOrigin, ReplyState
 from inbox.outbox import Outbox
+from inbox.service import InboxService
 from sources.sandbox import Fault
 
 INBOX = [sys.executable, "-m", "inbox"]
+TUI_DRIVER = [sys.executable, str(Path(__file__).with_name("chaos_tui.py"))]
+TUI_AGENT = "chaos-tui"
+BRAND = '[brand]\nname = "Resello"\nsupport_email = "care@resello.in"\n\n'
 FAULT_KINDS = ("429", "500", "503", "timeout", "reset")
 REPLY_PATHS = {
     "google_play": ":reply",
@@ -49,11 +56,27 @@ class ChaosReport:
     replies_queued: int = 0
     replies_sent: int = 0
     reply_posts: dict[str, int] = field(default_factory=dict)  # item external id → POSTs
+    tui_kills: int = 0
+    tui_runs: int = 0
+    tui_killed_mid_action: int = 0  # the log's last line was an action's start
+    tui_actions: int = 0  # actions the windows started (their logs)
+    tui_changes: int = 0  # events the windows committed (claims, views, tags, replies…)
+    tui_replies: dict[str, int] = field(default_factory=dict)  # state → replies the windows queued
+    answered_twice: int = 0  # items with more than one tool reply not cancelled
+    event_gaps: dict[str, int] = field(default_factory=dict)  # check → rows that fail it
+    events_checked: int = 0
+    claims_left: int = 0  # live claims the killed windows left behind
+    claims_refused: int = 0  # … that a colleague could not take while they were live
+    claims_taken: int = 0  # … that the colleague took once they expired
     seconds: float = 0.0
 
     @property
     def double_posts(self) -> int:
         return sum(1 for n in self.reply_posts.values() if n != 1)
+
+    @property
+    def gaps(self) -> int:
+        return sum(self.event_gaps.values())
 
     def lines(self) -> list[str]:
         return [
@@ -63,6 +86,16 @@ class ChaosReport:
             f"faults injected (429/500/503/timeout/reset): {self.faults_injected}",
             f"replies: {self.replies_queued} queued, {self.replies_sent} sent, "
             f"{self.double_posts} posted other than exactly once",
+            f"inbox windows killed with SIGKILL: {self.tui_kills} (of {self.tui_runs} runs, "
+            f"{self.tui_killed_mid_action} mid-action); {self.tui_actions} actions started, "
+            f"{self.tui_changes} changes committed",
+            "window replies: "
+            + (", ".join(f"{n} {state}" for state, n in sorted(self.tui_replies.items())) or "none")
+            + f"; items answered twice: {self.answered_twice}",
+            f"events checked: {self.events_checked}, gaps: {self.gaps}"
+            + (f" {self.event_gaps}" if self.gaps else ""),
+            f"claims left by killed windows: {self.claims_left}, refused to a colleague while "
+            f"live: {self.claims_refused}, taken after expiry: {self.claims_taken}",
             f"{self.seconds:.0f} s",
         ]
 
@@ -116,8 +149,18 @@ def _finish(args: list[str], env: dict[str, str], report: ChaosReport) -> None:
 
 
 def run_chaos(
-    folder: Path, per_platform: int, *, kills: int, replies: int, seed: int = 11
+    folder: Path,
+    per_platform: int,
+    *,
+    kills: int,
+    replies: int,
+    tui_kills: int | None = None,
+    tui_seconds: tuple[float, float] = (2.0, 6.0),
+    seed: int = 11,
 ) -> ChaosReport:
+    """Poll, send and work the queue in a window, each killed `kills` times (the window
+    `tui_kills` times, after `tui_seconds` of work); then check what the database and the
+    sandbox hold."""
     rng = random.Random(seed)
     report = ChaosReport()
     started = time.monotonic()
@@ -126,10 +169,15 @@ def run_chaos(
         now=datetime.now(UTC), folder=folder / "sb", synthetic=per_platform
     ) as running:
         config_path = folder / "config.toml"
+        outbox_toml = "lease_seconds = 30\nretry_base_seconds = 0.5\nmax_attempts = 50\n\n"
+        sources_toml = running.config_path.read_text(encoding="utf-8")
         config_path.write_text(
-            "[outbox]\nundo_seconds = 0\nlease_seconds = 30\nretry_base_seconds = 0.5\n"
-            "max_attempts = 50\n\n" + running.config_path.read_text(encoding="utf-8"),
-            encoding="utf-8",
+            BRAND + "[outbox]\nundo_seconds = 0\n" + outbox_toml + sources_toml, encoding="utf-8"
+        )
+        # The window's undo window is short: a random `u` sometimes cancels, sometimes is late.
+        tui_config_path = folder / "config_tui.toml"
+        tui_config_path.write_text(
+            BRAND + "[outbox]\nundo_seconds = 1\n" + outbox_toml + sources_toml, encoding="utf-8"
         )
         env = {**running.environ, "INBOX_AGENT": "chaos"}
         base = [*INBOX, "--db", str(db), "--config", str(config_path)]
@@ -199,34 +247,261 @@ def run_chaos(
                 .select_from(Reply)
                 .where(Reply.state == ReplyState.SENT, Reply.origin == ReplyOrigin.TOOL)
             ).scalar_one()
-        # Accepted posts only: a 429, an injected 5xx or a reset never reached the platform.
-        posts = [
-            r
-            for r in running.sandbox.requests
-            if r.method in ("POST", "PUT") and 200 <= r.status < 300
-        ]
-        for target in chosen:
-            fragment = REPLY_PATHS[target.platform]
-            if target.platform == "app_store":  # the review id travels in the body
-                continue
-            report.reply_posts[target.external_id] = sum(
-                1 for r in posts if fragment in r.path and target.external_id in r.path
+        # 3. Inbox windows working the queue, killed mid-way; then a sender that completes.
+        snapshot = _snapshot(engine)
+        tui = [*TUI_DRIVER, "--db", str(db), "--config", str(tui_config_path)]
+        with fault_storm(running, rng, every=0.2) as faults:
+            _kill_tui_repeatedly(
+                tui,
+                env,
+                rng,
+                kills if tui_kills is None else tui_kills,
+                tui_seconds,
+                folder,
+                report,
             )
-        asc = [t for t in chosen if t.platform == "app_store"]
-        if asc:
-            report.reply_posts["app_store (all)"] = (
-                sum(1 for r in posts if REPLY_PATHS["app_store"] in r.path) - len(asc) + 1
-            )  # 1 when each App Store reply was posted once
+        report.faults_injected += faults[0]
+        for _ in range(10):
+            _finish(send, env, report)
+            if _all_sent(engine):
+                break
+            time.sleep(1)
+
+        _count_reply_posts(engine, running, report)
+        _check_events(engine, snapshot, report)
+        _check_claims(engine, config, report)
         engine.dispose()
     report.seconds = time.monotonic() - started
     return report
 
 
+def _kill_tui_repeatedly(
+    args: list[str],
+    env: dict[str, str],
+    rng: random.Random,
+    kills: int,
+    seconds: tuple[float, float],
+    folder: Path,
+    report: ChaosReport,
+) -> None:
+    """Open the window, let it work for a random while after it is ready, SIGKILL it; `kills`
+    times. It never ends by itself: if it does, it crashed, and that is a failure."""
+    for run in range(kills):
+        report.tui_runs += 1
+        log, errors = folder / f"tui-{run}.log", folder / f"tui-{run}.err"
+        seed = str(rng.randrange(1 << 30))
+        with errors.open("w", encoding="utf-8") as err:
+            proc = subprocess.Popen(
+                [*args, "--seed", seed, "--log", str(log)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+        try:
+            deadline = time.monotonic() + 120
+            while not (log.exists() and "ready" in log.read_text(encoding="utf-8")):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"the inbox window did not start: {_tail(errors)}")
+                time.sleep(0.1)
+            time.sleep(rng.uniform(*seconds))
+            if proc.poll() is not None:
+                raise AssertionError(f"the inbox window stopped by itself: {_tail(errors)}")
+        finally:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        report.tui_kills += 1
+        lines = log.read_text(encoding="utf-8").splitlines()
+        report.tui_actions += sum(1 for line in lines if line.startswith("start "))
+        report.tui_killed_mid_action += bool(lines) and lines[-1].startswith("start ")
+
+
+def _tail(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")[-2000:]
+
+
+def _count_reply_posts(
+    engine: sa.engine.Engine, running: RunningSandbox, report: ChaosReport
+) -> None:
+    """POSTs the sandbox accepted for each item with a sent reply of ours: each must be 1."""
+    with engine.connect() as conn:
+        sent = conn.execute(
+            sa.select(Item.external_id, Item.platform)
+            .join(Reply, Reply.item_id == Item.id)  # type: ignore[arg-type]
+            .where(Reply.state == ReplyState.SENT, Reply.origin == ReplyOrigin.TOOL)
+        ).all()
+    # Accepted posts only: a 429, an injected 5xx or a reset never reached the platform.
+    posts = [
+        r for r in running.sandbox.requests if r.method in ("POST", "PUT") and 200 <= r.status < 300
+    ]
+    for target in sent:
+        if target.platform == "app_store":  # the review id travels in the body
+            continue
+        fragment = REPLY_PATHS[target.platform]
+        report.reply_posts[target.external_id] = report.reply_posts.get(
+            target.external_id, 0
+        ) + sum(1 for r in posts if fragment in r.path and target.external_id in r.path)
+    asc = [t for t in sent if t.platform == "app_store"]
+    if asc:
+        report.reply_posts["app_store (all)"] = (
+            sum(1 for r in posts if REPLY_PATHS["app_store"] in r.path) - len(asc) + 1
+        )  # 1 when each App Store reply was posted once
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where the items stood before the windows ran: the last event, each status and version."""
+
+    marker: int
+    items: list[tuple[int, str, int]]
+
+
+def _snapshot(engine: sa.engine.Engine) -> Snapshot:
+    with engine.connect() as conn:
+        marker = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+        items = conn.execute(sa.text("SELECT id, status, version FROM item")).all()
+    return Snapshot(int(marker), [(int(i), str(s), int(v)) for i, s, v in items])
+
+
+# Each check counts the rows that break it; all must be 0. SQLite JSON functions: the chaos
+# database is a SQLite file. `:marker` is the last event before the windows ran.
+EVENT_CHECKS = {
+    # One answer per item: a second reply of ours that is not cancelled is a double answer.
+    "item answered twice": """
+        SELECT count(*) FROM (SELECT item_id FROM reply
+            WHERE origin = 'tool' AND state != 'cancelled' GROUP BY item_id HAVING count(*) > 1)""",
+    # Escalation rows and escalated events, per item and person, both ways.
+    "escalation without its event": """
+        SELECT count(*) FROM (SELECT item_id, created_by, count(*) AS n FROM escalation
+            GROUP BY item_id, created_by) AS x
+        WHERE n != (SELECT count(*) FROM event e WHERE e.kind = 'escalated'
+            AND e.item_id = x.item_id AND e.actor IS x.created_by)""",
+    "escalated event without its row": """
+        SELECT count(*) FROM (SELECT item_id, actor, count(*) AS n FROM event
+            WHERE kind = 'escalated' GROUP BY item_id, actor) AS x
+        WHERE n != (SELECT count(*) FROM escalation s WHERE s.item_id = x.item_id
+            AND s.created_by IS x.actor)""",
+    # A person's tag is what their last retag of that theme said.
+    "human tag without its event": """
+        SELECT count(*) FROM tag t WHERE t.origin = 'human' AND coalesce((
+            SELECT json_extract(e.data, '$.action') FROM event e WHERE e.kind = 'retagged'
+                AND e.item_id = t.item_id AND json_extract(e.data, '$.theme') = t.theme
+            ORDER BY e.id DESC LIMIT 1), '') != CASE WHEN t.active THEN 'add' ELSE 'remove' END""",
+    "retagged event without its tag": """
+        SELECT count(*) FROM event e WHERE e.kind = 'retagged' AND NOT EXISTS (
+            SELECT 1 FROM tag t WHERE t.origin = 'human' AND t.item_id = e.item_id
+                AND t.theme = json_extract(e.data, '$.theme'))""",
+    # Every reply of ours was queued with an event; sent and cancelled ones have theirs, once.
+    "reply without its queued event": """
+        SELECT count(*) FROM reply r WHERE r.origin = 'tool' AND NOT EXISTS (
+            SELECT 1 FROM event e WHERE e.kind = 'reply_queued'
+                AND json_extract(e.data, '$.reply_id') = r.id)""",
+    "sent reply without exactly one replied event": """
+        SELECT count(*) FROM reply r WHERE r.origin = 'tool' AND r.state = 'sent' AND 1 != (
+            SELECT count(*) FROM event e WHERE e.kind = 'replied'
+                AND json_extract(e.data, '$.reply_id') = r.id)""",
+    "replied event of a reply not sent": """
+        SELECT count(*) FROM event e JOIN reply r ON r.id = json_extract(e.data, '$.reply_id')
+        WHERE e.kind = 'replied' AND json_extract(e.data, '$.origin') = 'tool'
+            AND r.state != 'sent'""",
+    "cancelled reply without its event": """
+        SELECT count(*) FROM reply r WHERE r.origin = 'tool' AND r.state = 'cancelled'
+            AND NOT EXISTS (SELECT 1 FROM event e WHERE e.kind = 'reply_cancelled'
+                AND json_extract(e.data, '$.reply_id') = r.id)""",
+    # Since the snapshot no poll ran, so every version bump is a change with its event
+    # (service `_change` and the sender each write one event and one bump; the outbox's
+    # queue/edit/cancel events bump nothing): bumps = those events, per item.
+    "version bumps other than events": """
+        SELECT count(*) FROM item i JOIN before_tui b ON b.id = i.id
+        WHERE i.version - b.version != (SELECT count(*) FROM event e
+            WHERE e.item_id = i.id AND e.id > :marker AND e.kind IN
+                ('viewed', 'status', 'snoozed', 'assigned', 'retagged', 'escalated',
+                 'replied', 'reply_edited'))""",
+    # A status that moved since the snapshot has an event after it that sets that status.
+    "status change without its event": """
+        SELECT count(*) FROM item i JOIN before_tui b ON b.id = i.id
+        WHERE i.status != b.status AND NOT EXISTS (SELECT 1 FROM event e
+            WHERE e.item_id = i.id AND e.id > :marker AND (
+                (i.status = 'open' AND e.kind = 'viewed')
+                OR (i.status = 'escalated' AND e.kind = 'escalated')
+                OR (i.status = 'replied' AND e.kind = 'replied')
+                OR (e.kind = 'status' AND json_extract(e.data, '$.to') = i.status)))""",
+}
+
+
+def _check_events(engine: sa.engine.Engine, snapshot: Snapshot, report: ChaosReport) -> None:
+    """Run EVENT_CHECKS; also count what the windows did, from the rows they left."""
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS temp.before_tui"))  # a pooled connection's
+        conn.execute(
+            sa.text(
+                "CREATE TEMP TABLE before_tui (id INTEGER PRIMARY KEY, status TEXT, version INT)"
+            )
+        )
+        conn.execute(
+            sa.text("INSERT INTO before_tui VALUES (:id, :status, :version)"),
+            [{"id": i, "status": s, "version": v} for i, s, v in snapshot.items],
+        )
+        for name, query in EVENT_CHECKS.items():
+            params = {"marker": snapshot.marker} if ":marker" in query else {}
+            report.event_gaps[name] = int(conn.execute(sa.text(query), params).scalar_one())
+        report.answered_twice = report.event_gaps["item answered twice"]
+        report.events_checked = int(
+            conn.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+        )
+        report.tui_changes = int(
+            conn.execute(
+                sa.text("SELECT count(*) FROM event WHERE actor = :agent AND id > :marker"),
+                {"agent": TUI_AGENT, "marker": snapshot.marker},
+            ).scalar_one()
+        )
+        report.tui_replies = {
+            str(state): int(n)
+            for state, n in conn.execute(
+                sa.text(
+                    "SELECT state, count(*) FROM reply WHERE agent = :agent AND origin = 'tool' "
+                    "GROUP BY state"
+                ),
+                {"agent": TUI_AGENT},
+            )
+        }
+        conn.rollback()
+
+
+def _check_claims(engine: sa.engine.Engine, config: Config, report: ChaosReport) -> None:
+    """Claims the killed windows left: a colleague is refused while one is live and takes
+    the item once it has expired (a clock past the expiry stands in for the wait)."""
+    now = datetime.now(UTC)
+    with engine.connect() as conn:
+        held = conn.execute(
+            sa.select(Item.id, Item.claimed_until).where(
+                Item.assignee == TUI_AGENT,  # type: ignore[arg-type]
+                Item.claimed_until > now,  # type: ignore[arg-type,operator]
+            )
+        ).all()
+    report.claims_left = len(held)
+    colleague = InboxService(engine, config, agent="colleague")
+    for item_id, until in held:
+        try:
+            colleague.claim(item_id)
+        except ConflictError:
+            report.claims_refused += 1
+        later = InboxService(
+            engine, config, clock=lambda u=until: u + timedelta(seconds=1), agent="colleague"
+        )
+        if later.claim(item_id).assignee == "colleague":
+            report.claims_taken += 1
+
+
 def _all_sent(engine: sa.engine.Engine) -> bool:
+    """Every reply of ours is sent, except those cancelled in their undo window."""
     with engine.connect() as conn:
         left = conn.execute(
             sa.select(sa.func.count())
             .select_from(Reply)
-            .where(Reply.state != ReplyState.SENT, Reply.origin == ReplyOrigin.TOOL)
+            .where(
+                Reply.state.not_in((ReplyState.SENT, ReplyState.CANCELLED)),  # type: ignore[attr-defined]
+                Reply.origin == ReplyOrigin.TOOL,
+            )
         ).scalar_one()
     return int(left) == 0
