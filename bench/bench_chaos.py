@@ -37,6 +37,7 @@ def main() -> None:
         and report.replies_sent == report.replies_queued
         and report.tui_kills == tui_kills
         and report.answered_twice == 0
+        and report.replies_unfinished == 0
         and report.gaps == 0
         and report.claims_refused == report.claims_taken == report.claims_left
     )

@@ -149,11 +149,15 @@ def force_refresh(
         raise transport_error(credentials, exc) from None
 
 
-def refresh_error(exc: google.auth.exceptions.RefreshError) -> AuthError:
-    """The token endpoint said no: its reason, with anything token-like cut out."""
+def refresh_error(exc: google.auth.exceptions.RefreshError) -> AuthError | Unavailable:
+    """The token endpoint said no: its reason, with anything token-like cut out. A 429 or
+    5xx there (google-auth marks those `retryable`) is an outage, not bad credentials: a
+    reply that meets one waits and retries instead of failing for good."""
     reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
     reason = _SECRETS.sub("[redacted]", reason).strip()[:200]
     said = f": {reason}" if reason else ""
+    if getattr(exc, "retryable", False):
+        return Unavailable(f"the Google token endpoint is busy or failing, try again later{said}")
     return AuthError(f"Google refused the credentials (revoked, disabled or wrong key){said}")
 
 

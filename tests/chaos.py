@@ -63,6 +63,7 @@ class ChaosReport:
     tui_changes: int = 0  # events the windows committed (claims, views, tags, replies…)
     tui_replies: dict[str, int] = field(default_factory=dict)  # state → replies the windows queued
     answered_twice: int = 0  # items with more than one tool reply not cancelled
+    replies_unfinished: int = 0  # tool replies neither sent nor cancelled after the last sender
     event_gaps: dict[str, int] = field(default_factory=dict)  # check → rows that fail it
     events_checked: int = 0
     claims_left: int = 0  # live claims the killed windows left behind
@@ -91,7 +92,8 @@ class ChaosReport:
             f"{self.tui_changes} changes committed",
             "window replies: "
             + (", ".join(f"{n} {state}" for state, n in sorted(self.tui_replies.items())) or "none")
-            + f"; items answered twice: {self.answered_twice}",
+            + f"; items answered twice: {self.answered_twice}; "
+            f"replies neither sent nor cancelled: {self.replies_unfinished}",
             f"events checked: {self.events_checked}, gaps: {self.gaps}"
             + (f" {self.event_gaps}" if self.gaps else ""),
             f"claims left by killed windows: {self.claims_left}, refused to a colleague while "
@@ -267,6 +269,7 @@ def run_chaos(
                 break
             time.sleep(1)
 
+        report.replies_unfinished = _unfinished(engine)
         _count_reply_posts(engine, running, report)
         _check_events(engine, snapshot, report)
         _check_claims(engine, config, report)
@@ -495,6 +498,10 @@ def _check_claims(engine: sa.engine.Engine, config: Config, report: ChaosReport)
 
 def _all_sent(engine: sa.engine.Engine) -> bool:
     """Every reply of ours is sent, except those cancelled in their undo window."""
+    return _unfinished(engine) == 0
+
+
+def _unfinished(engine: sa.engine.Engine) -> int:
     with engine.connect() as conn:
         left = conn.execute(
             sa.select(sa.func.count())
@@ -504,4 +511,4 @@ def _all_sent(engine: sa.engine.Engine) -> bool:
                 Reply.origin == ReplyOrigin.TOOL,
             )
         ).scalar_one()
-    return int(left) == 0
+    return int(left)

@@ -29,6 +29,7 @@ def test_kills_and_faults_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     assert report.tui_kills == 2
     assert report.tui_actions > 0 and report.tui_changes > 0
     assert report.answered_twice == 0
+    assert report.replies_unfinished == 0  # every queued reply posted, or cancelled in time
     assert report.gaps == 0, report.event_gaps
     assert report.events_checked > report.items_stored
     # Each claim a killed window left is refused to a colleague until it expires, then free.

@@ -59,6 +59,7 @@ class FakeGoogle:
         self.valid_token: str | None = None
         self.always_401 = False
         self.token_error: str | None = None
+        self.token_status = 400
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(
@@ -121,7 +122,7 @@ class FakeGoogle:
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         if self.token_error:
             error = {"error": "invalid_grant", "error_description": self.token_error}
-            return 400, {}, json.dumps(error).encode()
+            return self.token_status, {}, json.dumps(error).encode()
         assert form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
         claims = jwt.decode(
             form["assertion"],
@@ -372,6 +373,15 @@ def test_token_endpoint_refusal_is_an_auth_error(source: PlayApiSource, google: 
     with pytest.raises(AuthError, match=r"Google refused the credentials.*Invalid JWT Signature"):
         list(source.fetch(None))
     assert google.api_log == []
+
+
+def test_token_endpoint_rate_limit_is_temporary(source: PlayApiSource, google: FakeGoogle) -> None:
+    """Found by the chaos proof: a 429 from the token endpoint had failed replies for good."""
+    google.token_status, google.token_error = 429, "Resource has been exhausted."
+    with pytest.raises(Unavailable, match="token endpoint is busy") as info:
+        list(source.fetch(None))
+    assert info.value.retryable
+    assert not isinstance(info.value, AuthError)
 
 
 def test_429_waits_as_long_as_retry_after_says(
