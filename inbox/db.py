@@ -24,6 +24,10 @@ from inbox.errors import DatabaseError
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
 
+TEXT_SEARCH_TABLE = "item_fts"
+"""SQLite's FTS5 index of items' title, body and author (migration 0005)."""
+_TEXT_SEARCH_INDEXES = frozenset(f"ix_item_{c}_trgm" for c in ("title", "body", "author"))
+
 
 def resolve_url(value: str) -> str:
     """Accept a SQLAlchemy URL or a plain file path (which means a SQLite file)."""
@@ -78,6 +82,30 @@ def create_db_engine(url: str) -> Engine:
 def describe(engine: Engine) -> str:
     """The URL with any password hidden: safe for messages and logs."""
     return engine.url.render_as_string(hide_password=True)
+
+
+def in_models(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's `include_object`: the text search index (FTS5 table and its shadow tables on
+    SQLite, trigram indexes on PostgreSQL) is made by migration 0005 only, outside the models,
+    so comparing the database with the models leaves it out."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return name != TEXT_SEARCH_TABLE and not name.startswith(f"{TEXT_SEARCH_TABLE}_")
+    return not (type_ == "index" and name in _TEXT_SEARCH_INDEXES)
+
+
+def has_text_search_table(engine: Engine) -> bool:
+    """Whether this SQLite database has the FTS5 search index (a SQLite built without FTS5
+    gets none, and search falls back to scanning)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+            {"name": TEXT_SEARCH_TABLE},
+        ).first()
+    return found is not None
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from sqlmodel import Session, col
 from inbox import claims
 from inbox.calendar import WorkingCalendar
 from inbox.config import Config
-from inbox.db import write_scope
+from inbox.db import TEXT_SEARCH_TABLE, has_text_search_table, write_scope
 from inbox.errors import ConflictError, NotFoundError
 from inbox.models import (
     NEEDS_REPLY,
@@ -37,6 +38,8 @@ from inbox.models import (
 from inbox.spikes import Spike, find_spikes
 
 Clock = Callable[[], datetime]
+TRIGRAM = 3
+"""The shortest search the trigram index can answer."""
 
 
 class SlaState(enum.StrEnum):
@@ -215,20 +218,7 @@ class InboxService:
         if f.max_rating is not None:
             c.append(col(Item.rating) <= f.max_rating)
         if f.text:
-            pattern = f"%{_escape_like(f.text.strip())}%"
-            # SQLite's LIKE already ignores ASCII case, exactly as lower() does: the same
-            # matches as ILIKE without a lower() call per row. Elsewhere, ILIKE.
-            sqlite = self.engine.dialect.name == "sqlite"
-            c.append(
-                sa.or_(
-                    *(
-                        column.like(pattern, escape="\\")
-                        if sqlite
-                        else column.ilike(pattern, escape="\\")
-                        for column in (col(Item.body), col(Item.title), col(Item.author))
-                    )
-                )
-            )
+            c.append(self._text_clause(f.text.strip()))
         if f.assignee is not None:
             c.append(col(Item.assignee) == f.assignee)
         if f.since is not None:
@@ -261,6 +251,44 @@ class InboxService:
                 c.append(col(Item.clock_started_at) > breached_before)
                 c.append(col(Item.clock_started_at) <= due_before)
         return c
+
+    @cached_property
+    def _text_index(self) -> bool:
+        return has_text_search_table(self.engine)
+
+    def _text_clause(self, needle: str) -> sa.ColumnElement[bool]:
+        """`needle` as a case-insensitive substring of the title, body or author."""
+        indexed = self._indexed_matches(needle)
+        if indexed is not None:
+            return col(Item.id).in_(indexed)
+        return self._like(needle)
+
+    def _like(self, needle: str) -> sa.ColumnElement[bool]:
+        pattern = f"%{_escape_like(needle)}%"
+        # SQLite's LIKE already ignores ASCII case, exactly as lower() does: the same
+        # matches as ILIKE without a lower() call per row. Elsewhere, ILIKE (which the
+        # trigram indexes of PostgreSQL serve as it is).
+        sqlite = self.engine.dialect.name == "sqlite"
+        return sa.or_(
+            *(
+                column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+                for column in (col(Item.body), col(Item.title), col(Item.author))
+            )
+        )
+
+    def _indexed_matches(self, needle: str) -> sa.Select[Any] | None:
+        """The ids of the items LIKE would match, from SQLite's trigram index; None where
+        that index cannot answer: no index, fewer than three characters, or a NUL (LIKE
+        ends the pattern there). The index holds text lowered by SQLite's lower(), so the
+        query is lowered by it too (migration 0005 says why that matches LIKE exactly)."""
+        if not self._text_index or len(needle) < TRIGRAM or "\x00" in needle:
+            return None
+        phrase = sa.func.lower(sa.literal(fts_phrase(needle), sa.Text))
+        return (
+            sa.select(sa.column("rowid"))
+            .select_from(sa.table(TEXT_SEARCH_TABLE))
+            .where(sa.column(TEXT_SEARCH_TABLE).match(phrase))
+        )
 
     def _order(self, sort: Sort) -> list[Any]:
         newest = _published()
@@ -365,13 +393,15 @@ class InboxService:
         return out
 
     def _queue_where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
-        """`_where`, with a text search done as its own scan: matching ids first, the other
+        """`_where`, with a text search done as its own step: matching ids first, the other
         filters on those. (Left together, SQLite walks the status index and reads every
         row it points to in index order, twice as slow as one sequential scan.)"""
         if not f.text:
             return self._where(f)
-        text_only = self._where(ItemFilter(text=f.text, include_snoozed=True))
-        matching = sa.select(col(Item.id)).where(*text_only)
+        needle = f.text.strip()
+        matching = self._indexed_matches(needle)
+        if matching is None:
+            matching = sa.select(col(Item.id)).where(self._like(needle))
         return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
 
     def count_queue(self, f: ItemFilter | None = None) -> int:
@@ -834,6 +864,13 @@ def _published() -> sa.ColumnElement[datetime]:
     """When the item appeared: platform creation time, else its last edit (Play and the
     iTunes feed only give that), else when we first saw it."""
     return sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at))
+
+
+def fts_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase, every character literal: inside double quotes FTS5 reads
+    no operators (AND, NEAR, *, -, parentheses, column filters), and a quote is doubled.
+    With the trigram tokenizer a phrase matches wherever `text` is a substring."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _escape_like(text: str) -> str:
