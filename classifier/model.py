@@ -137,10 +137,14 @@ class Features:
         word, char = self._text_features().transform([self._text(i) for i in items])
         return [word, char, self.meta.transform([meta_features(i) for i in items])]
 
-    def linear(self, items: Sequence[ItemText], weights: np.ndarray) -> np.ndarray:
-        """`transform(items) @ weights`, without building the tf-idf matrices."""
+    def linear(
+        self, items: Sequence[ItemText], weights: np.ndarray, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """`transform(items) @ weights`, without building the tf-idf matrices; `texts` are
+        the items' `model_text`s when the caller has them already."""
         n_word, n_char = len(self.word.vocabulary_), len(self.char.vocabulary_)
-        texts = [self._text(i) for i in items]
+        if texts is None:
+            texts = [self._text(i) for i in items]
         z = self._text_features().linear(texts, weights[:n_word], weights[n_word : n_word + n_char])
         # Rating and platform are one-hot: add their weight rows (values are all 1.0).
         vocabulary: dict[str, int] = self.meta.vocabulary_
@@ -386,12 +390,13 @@ class ThemeModel:
             self._weights = (np.ascontiguousarray(weights, dtype=np.float64), bias)
         return self._weights
 
-    def scores(self, items: Sequence[ItemText]) -> np.ndarray:
-        """Probability of every label for every item (same values as predict_proba)."""
+    def scores(self, items: Sequence[ItemText], texts: Sequence[str] | None = None) -> np.ndarray:
+        """Probability of every label for every item (same values as predict_proba);
+        `texts`, when given, are each item's `model_text` as the features read it."""
         if not items:
             return np.zeros((0, len(self.labels)))
         weights, bias = self._stacked()
-        z = self.features.linear(items, weights) + bias
+        z = self.features.linear(items, weights, texts) + bias
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def explain(self, item: ItemText, label: str, top: int = 6) -> list[tuple[str, float]]:

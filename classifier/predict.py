@@ -29,13 +29,15 @@ def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
         return []
     hits = []
     for reason in taxonomy.escalation:
-        if any(u.search(normalized) for u in reason.unless):
+        # Patterns before `unless`: most texts match no pattern of a reason, and then its
+        # `unless` patterns need not be searched (a hit needs both, in either order).
+        prefilter = reason.any_pattern
+        if prefilter is not None and prefilter.search(normalized) is None:
             continue
-        for pattern in reason.patterns:
-            match = pattern.search(normalized)
-            if match:
-                hits.append((reason.id, match.group(0).strip()))
-                break
+        match = next(filter(None, (p.search(normalized) for p in reason.patterns)), None)
+        if match is None or any(u.search(normalized) for u in reason.unless):
+            continue
+        hits.append((reason.id, match.group(0).strip()))
     return hits
 
 
@@ -51,10 +53,15 @@ class Classifier:
         return str(self.model.metadata.get("trained_at", "untrained"))
 
     def predict(self, items: Sequence[ItemText]) -> list[Prediction]:
-        scores = self.model.scores(items)
+        texts = [model_text(item) for item in items]
+        # The model reads the same text as the rules unless it was trained without romanised
+        # Hindi: normalising once saves a pass over every text.
+        shared = self.model.features.config.romanize_hindi
+        scores = self.model.scores(items, texts if shared else None)
         out = []
-        for row, item in enumerate(items):
-            by_label = {label: float(scores[row, j]) for j, label in enumerate(self.model.labels)}
+        labels = self.model.labels
+        for text, row_scores in zip(texts, scores.tolist(), strict=True):
+            by_label = dict(zip(labels, row_scores, strict=True))
             themes = sorted(
                 (
                     (label, by_label[label])
@@ -66,7 +73,7 @@ class Classifier:
             )
             ids: list[str] = []
             reasons: list[str] = []
-            for reason_id, matched in rule_hits(self.taxonomy, model_text(item)):
+            for reason_id, matched in rule_hits(self.taxonomy, text):
                 ids.append(reason_id)
                 reasons.append(f"rule {reason_id} matched '{matched[:60]}'")
             cut = self.model.escalation_threshold

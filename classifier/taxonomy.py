@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -34,6 +35,12 @@ class EscalationReason:
     patterns: tuple[re.Pattern[str], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
 
+    @cached_property
+    def any_pattern(self) -> re.Pattern[str] | None:
+        """One regex matching wherever one of `patterns` matches (None if they cannot be
+        combined): a reason none of whose patterns match costs one search."""
+        return combined(self.patterns)
+
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -60,13 +67,19 @@ class Taxonomy:
     def any_rule(self) -> re.Pattern[str] | None:
         """One regex matching wherever any escalation pattern matches: most texts match no
         rule, and one search rules them all out (None when patterns cannot be combined)."""
-        patterns = [p.pattern for reason in self.escalation for p in reason.patterns]
-        if not patterns or any(re.search(r"\\\d|\(\?P=", p) for p in patterns):
-            return None  # backreferences would point at other groups once combined
-        try:
-            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-        except re.error:
-            return None
+        return combined([p for reason in self.escalation for p in reason.patterns])
+
+
+def combined(compiled: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One case-insensitive regex that matches where any of `compiled` does, or None when
+    they cannot be combined."""
+    patterns = [p.pattern for p in compiled]
+    if not patterns or any(re.search(r"\\\d|\(\?P=", p) for p in patterns):
+        return None  # backreferences would point at other groups once combined
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 def _need(entry: dict[str, Any], key: str, where: str) -> str:

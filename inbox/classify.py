@@ -19,6 +19,7 @@ from classifier.model import Example, ItemText, ThemeModel
 from classifier.predict import Classifier, Prediction
 from classifier.store import load_model, save_model
 from classifier.taxonomy import ESCALATION_PREFIX, Taxonomy, load_taxonomy
+from inbox.bulk import insert_rows
 from inbox.config import Config, data_dir
 from inbox.db import session_scope
 from inbox.models import (
@@ -205,18 +206,7 @@ def metadata_reasons(session: Session, item_ids: Sequence[int]) -> dict[int, lis
     keys = {(r[1], (r[3] or r[2] or "").strip().lower()) for r in rows if (r[3] or r[2])}
     if not keys:
         return out
-    names = sorted({name for _p, name in keys})
-    escalated_ids = sa.select(col(Escalation.item_id))
-    history = session.execute(
-        sa.select(
-            col(Item.id),
-            col(Item.platform),
-            sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author))),
-            col(Item.rating),
-            col(Item.id).in_(escalated_ids),
-            sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-        ).where(sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author))).in_(names))
-    ).all()
+    history = session.execute(author_history(sorted({name for _p, name in keys}))).all()
     by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for other_id, platform, name, rating, escalated, when in history:
         if _is_complaint(rating, bool(escalated)):
@@ -237,6 +227,21 @@ def metadata_reasons(session: Session, item_ids: Sequence[int]) -> dict[int, lis
                 f"within {REPEAT_WINDOW_DAYS} days"
             )
     return out
+
+
+def author_history(names: Sequence[str]) -> sa.Select[Any]:
+    """Every item by these authors (lowercased id, else name): read by the index
+    ix_item_author_key; whether each is escalated, one index probe per row."""
+    author_key = sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author)))
+    escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
+    return sa.select(
+        col(Item.id),
+        col(Item.platform),
+        author_key,
+        col(Item.rating),
+        escalated,
+        sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
+    ).where(author_key.in_(list(names)))
 
 
 def _store(
@@ -309,8 +314,7 @@ def _store(
                 newly_escalated.append(row.id)
     # Whole-batch statements (executemany): one round trip each, not one per item.
     connection = session.connection()
-    if escalations:
-        connection.execute(sa.insert(Escalation), escalations)
+    insert_rows(connection, Escalation.__table__, escalations)  # type: ignore[attr-defined]
     if newly_escalated:
         connection.execute(
             sa.update(Item)
@@ -320,10 +324,8 @@ def _store(
             )
             .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
         )
-    if tags:
-        connection.execute(sa.insert(Tag), tags)
-    if events:
-        connection.execute(sa.insert(Event), events)
+    insert_rows(connection, Tag.__table__, tags)  # type: ignore[attr-defined]
+    insert_rows(connection, Event.__table__, events)  # type: ignore[attr-defined]
 
 
 def unclassified_ids(engine: Engine, *, everything: bool = False) -> list[int]:

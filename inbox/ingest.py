@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inbox.bulk import insert_rows
 from inbox.models import (
     Event,
     EventKind,
@@ -67,6 +68,8 @@ def _clean_text(value: str | None) -> str | None:
     U+FFFD; everything else is stored as the user wrote it (the raw payload keeps all)."""
     if value is None:
         return None
+    if value.isascii() and "\x00" not in value:
+        return value  # the common case: nothing to replace, no encoding to try
     value = value.replace("\x00", "\ufffd")
     try:
         value.encode("utf-8")
@@ -75,9 +78,13 @@ def _clean_text(value: str | None) -> str | None:
     return value
 
 
+# `json.dumps(..., ensure_ascii=False)` builds an encoder per call; the text is the same.
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def content_hash(record: Review) -> str:
     """What counts as an edit: the words and the stars, not likes or app metadata."""
-    payload = json.dumps([record.title or "", record.body, record.rating], ensure_ascii=False)
+    payload = _HASH_JSON([record.title or "", record.body, record.rating])
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -92,6 +99,11 @@ def _check_time(name: str, value: object) -> None:
 
 def validate(record: object, platform: str) -> Review:
     """Refuse records that would store a lie or break the database, with a readable reason."""
+    return _validated(record, platform)[0]
+
+
+def _validated(record: object, platform: str) -> tuple[Review, str]:
+    """The record and its raw payload as JSON text (the text stored: serialized once)."""
     if not isinstance(record, Review):
         raise InvalidRecord(f"not a review record ({type(record).__name__})")
     if record.platform != platform:
@@ -125,7 +137,7 @@ def validate(record: object, platform: str) -> Review:
     # recursion limit would fail inside SQLAlchemy and take the whole batch with it.
     if text.count("[") + text.count("{") > MAX_RAW_DEPTH and _depth(record.raw) > MAX_RAW_DEPTH:
         raise InvalidRecord(_TOO_DEEP)
-    return record
+    return record, text
 
 
 def _depth(value: object) -> int:
@@ -145,7 +157,8 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _item_values(record: Review) -> dict[str, Any]:
+def _item_values(record: Review, raw: str | None = None) -> dict[str, Any]:
+    """Column values of a record; `raw` is its payload as JSON text when already serialized."""
     return {
         "author": _clean_text(record.author),
         "author_id": _clean_text(record.author_id),
@@ -163,7 +176,7 @@ def _item_values(record: Review) -> dict[str, Any]:
         "parent_id": _clean_text(record.parent_id),
         "parent_text": _clean_text(record.parent_text),
         "extra": record.extra or None,
-        "raw": dict(record.raw),
+        "raw": dict(record.raw) if raw is None else raw,
         "content_hash": content_hash(record),
     }
 
@@ -278,11 +291,12 @@ def _ingest_batch(
     assert account.id is not None
     account_id = account.id
     valid: dict[str, Review] = {}
+    raw_texts: dict[str, str] = {}
     for position, record in batch:
-        where = positions[position] if positions else f"record {position + 1}"
         try:
-            rec = validate(record, account.platform)
+            rec, raw_text = _validated(record, account.platform)
         except InvalidRecord as exc:
+            where = positions[position] if positions else f"record {position + 1}"
             report.rejected.append(Rejected(where, str(exc), getattr(record, "raw", record)))
             continue
         key = rec.external_id
@@ -290,6 +304,7 @@ def _ingest_batch(
         # The same review twice in one batch: keep its newest state.
         if previous is None or _sort_time(rec) >= _sort_time(previous):
             valid[key] = rec
+            raw_texts[key] = raw_text
         report.unchanged += 0 if previous is None else 1
     quarantine(session, account_id, origin, report.rejected)
     if not valid:
@@ -323,11 +338,12 @@ def _ingest_batch(
     events: list[dict[str, Any]] = []
     replies: list[dict[str, Any]] = []
     if new_records:
-        ids = _insert_items(session, account, new_records, now)
+        ids = _insert_items(session, account, new_records, raw_texts, now)
+        received = {"origin": origin}  # one object for the batch: serialized once
         for rec, item_id in zip(new_records, ids, strict=True):
             report.new += 1
             report.changed_ids.append(item_id)
-            events.append(_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, {"origin": origin}))
+            events.append(_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, received))
             if _has_reply(rec):
                 replies.append(_platform_reply(item_id, rec, now))
                 events.append(_reply_event(item_id, rec, now))
@@ -396,10 +412,9 @@ def _ingest_batch(
                 version=col(Item.version) + 1,
             )
         )
-    if replies:
-        session.connection().execute(Reply.__table__.insert(), replies)  # type: ignore[attr-defined]
-    if events:
-        session.connection().execute(Event.__table__.insert(), events)  # type: ignore[attr-defined]
+    connection = session.connection()
+    insert_rows(connection, Reply.__table__, replies)  # type: ignore[attr-defined]
+    insert_rows(connection, Event.__table__, events)  # type: ignore[attr-defined]
     return report
 
 
@@ -466,13 +481,17 @@ def _has_reply(record: Review) -> bool:
 
 
 def _insert_items(
-    session: Session, account: SourceAccount, records: list[Review], now: datetime
+    session: Session,
+    account: SourceAccount,
+    records: list[Review],
+    raw_texts: Mapping[str, str],
+    now: datetime,
 ) -> list[int]:
     """Insert new items with one executemany, then read their ids back in one query
     (RETURNING with ordered executemany runs row by row on SQLite)."""
     rows = [
         {
-            **_item_values(rec),
+            **_item_values(rec, raw_texts[rec.external_id]),
             "platform": account.platform,
             "account_id": account.id,
             "external_id": rec.external_id,
@@ -488,7 +507,7 @@ def _insert_items(
     ]
     table = Item.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    connection.execute(table.insert(), rows)
+    insert_rows(connection, table, rows, json_text=("raw",))
     ids: dict[str, int] = dict(
         connection.execute(
             sa.select(table.c.external_id, table.c.id).where(

@@ -132,6 +132,8 @@ class Item(SQLModel, table=True):
             "snoozed_until",
             "account_id",
         ),
+        # Who wrote it, as the repeated-complaint check looks authors up (classify.py).
+        sa.Index("ix_item_author_key", sa.text("lower(coalesce(author_id, author))")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

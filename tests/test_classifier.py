@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -28,7 +29,7 @@ from classifier.model import (
 from classifier.normalize import normalize
 from classifier.predict import Classifier, rule_hits
 from classifier.store import ModelFileError, load_model, save_model
-from classifier.taxonomy import TaxonomyError, load_taxonomy, parse_taxonomy
+from classifier.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy
 from inbox.classify import classify_items, model_labels, train
 from inbox.config import Config
 from inbox.db import session_scope
@@ -371,3 +372,75 @@ def test_repeat_and_high_reach_authors_escalate(engine: Engine, model: ThemeMode
     assert any(r.startswith("repeated_complaint") for r in reasons["r1"])
     assert not any(r.startswith("repeated_complaint") for r in reasons["r3"])
     assert reasons["r4"] == ["high_reach_author: Tech Guru has 1,200,000 followers"]
+
+
+def _reference_rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
+    """The rules as first written: unless first, then each pattern in order, no prefilter."""
+    hits = []
+    for reason in taxonomy.escalation:
+        if any(u.search(normalized) for u in reason.unless):
+            continue
+        for pattern in reason.patterns:
+            match = pattern.search(normalized)
+            if match:
+                hits.append((reason.id, match.group(0).strip()))
+                break
+    return hits
+
+
+def _reference_predictions(clf: Classifier, items: list[ItemText]) -> list[tuple[Any, ...]]:
+    model, taxonomy = clf.model, clf.taxonomy
+    scores = model.scores(items)
+    out = []
+    for row, item in enumerate(items):
+        by_label = {label: float(scores[row, j]) for j, label in enumerate(model.labels)}
+        themes = sorted(
+            (
+                (label, by_label[label])
+                for j, label in enumerate(model.labels)
+                if not label.startswith("esc:") and by_label[label] >= model.thresholds[j]
+            ),
+            key=lambda pair: -pair[1],
+        )
+        hits = _reference_rule_hits(taxonomy, model_text(item))
+        ids = [reason_id for reason_id, _ in hits]
+        reasons = [f"rule {reason_id} matched '{matched[:60]}'" for reason_id, matched in hits]
+        for label in model.labels:
+            reason_id = label.removeprefix("esc:")
+            if label.startswith("esc:") and by_label[label] >= model.escalation_threshold:
+                reason = taxonomy.reason(reason_id)
+                name = reason.name.lower() if reason else reason_id
+                reasons.append(f"model: {name} {by_label[label]:.2f}")
+                if reason_id not in ids:
+                    ids.append(reason_id)
+        out.append((tuple(themes), by_label, bool(ids), tuple(ids), tuple(reasons)))
+    return out
+
+
+def test_predictions_equal_the_straightforward_path(model: ThemeModel) -> None:
+    """Normalising once, per-reason prefilters and patterns-before-unless change nothing."""
+    items = [ex.item for ex in heldout_examples()] + [ex.item for ex in seed_examples()[::3]]
+    items += [ItemText("Not a scam, money came in 2 minutes"), ItemText("")]
+    clf = Classifier(TAXONOMY, model)
+    predictions = clf.predict(items)
+    got = [(p.themes, p.scores, p.escalate, p.escalation_ids, p.reasons) for p in predictions]
+    expected = _reference_predictions(clf, items)
+    assert got == expected
+    assert sum(1 for p in got if p[2]) >= 20  # the set exercises the rules, not only themes
+
+
+def test_rules_without_a_combined_prefilter_match_the_same() -> None:
+    """A pattern with a backreference cannot be combined: its reason is searched directly."""
+    data = {
+        "version": "t1",
+        "themes": [{"id": "other", "name": "Other"}],
+        "escalation": [
+            {"id": "echo", "name": "Echo", "patterns": [r"\b(\w+) \1\b", "never paid"]},
+            {"id": "paid", "name": "Paid", "patterns": ["paid"], "unless": ["paid back"]},
+        ],
+    }
+    taxonomy = parse_taxonomy(data, "test")
+    assert taxonomy.escalation[0].any_pattern is None
+    assert taxonomy.any_rule is None
+    for text in ["bye bye they never paid", "they paid back", "never paid", "all good", ""]:
+        assert rule_hits(taxonomy, text) == _reference_rule_hits(taxonomy, text)
