@@ -401,13 +401,18 @@ def _ingest_batch(
             events.append(_reply_event(row.id, rec, now))
         if rec.reply is not None and _reply_answers(rec) and (reply_new or not edited):
             status = ItemStatus.REPLIED if status != ItemStatus.ESCALATED else status
-        update_values = values if edited else {"raw": values["raw"]}
+        update_values: dict[str, Any] = values if edited else {"raw": values["raw"]}
+        if status != row.status:
+            # Compare-and-set: `status` was decided from the row read above; if a person
+            # changed it since (escalated, marked no-reply), theirs stands.
+            update_values["status"] = sa.case(
+                (col(Item.status) == row.status, status), else_=col(Item.status)
+            )
         session.execute(
             sa.update(Item)
             .where(col(Item.id) == row.id)
             .values(
                 **update_values,
-                status=status,
                 revision=col(Item.revision) + (1 if edited else 0),
                 version=col(Item.version) + 1,
             )

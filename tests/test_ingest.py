@@ -247,3 +247,43 @@ def test_account_platform_mismatch_is_refused(engine: Engine) -> None:
         ensure_account(session, "store", Platform.GOOGLE_PLAY)
     with Session(engine) as s:
         assert s.execute(sa.select(SourceAccount.platform)).scalars().all() == ["gbp"]
+
+
+@pytest.mark.postgres
+def test_a_status_set_while_a_poll_runs_is_not_overwritten(postgres_url: str) -> None:
+    """The poll reads an item, a person escalates it, then the poll writes: the poll found
+    the platform's reply (NEW → REPLIED) but must not undo the escalation it never saw."""
+    from inbox.db import create_db_engine, upgrade
+    from inbox.service import InboxService
+
+    engine = create_db_engine(postgres_url)
+    upgrade(engine)
+    run(engine, [review("gp:race", "Paisa nahi mila, fraud company", rating=1)])
+    [item] = items(engine)
+    assert item.status == "new" and item.id is not None
+    person = InboxService(engine, agent="asha")
+    fired: list[str] = []
+
+    def escalate_first(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE ITEM SET") and not fired:
+            fired.append(statement)
+            person.escalate(item.id or 0, ["money_not_received"])  # another connection
+
+    answered = review(
+        "gp:race",
+        "Paisa nahi mila, fraud company",
+        rating=1,
+        reply=PlatformReply("Sorry! Checking now.", T0 + timedelta(hours=2)),
+    )
+    sa.event.listen(engine, "before_cursor_execute", escalate_first)
+    try:
+        run(engine, [answered])
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", escalate_first)
+    assert fired, "the poll never updated the item"
+    [item] = items(engine)
+    assert item.status == "escalated"
+    kinds = [e.kind for e in events(engine, item.id or 0)]
+    assert sorted(kinds) == ["escalated", "received", "replied"]
+    assert item.version == 3  # one bump each: the escalation and the poll
+    engine.dispose()
