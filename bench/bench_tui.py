@@ -174,6 +174,10 @@ async def run(path: Path) -> None:
         for index in range(24):
             await pilot.press("slash")
             field.value = SEARCHES[index % len(SEARCHES)]  # type: ignore[attr-defined]
+            # Typing redraws the field (a layout pass) before anyone presses Enter: let that
+            # happen first, or its repaint is billed to the Enter.
+            await pilot.pause()
+            await painted(app)
             generation = screen._generation
 
             def found(generation: int = generation) -> bool:

@@ -16,7 +16,9 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
 from inbox.claims import RENEW_EVERY_SECONDS
@@ -93,6 +95,11 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
     """Queue on the left (or top), the selected item on the right (or below)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012 (Textual's type)
+    # Textual repaints the whole screen on every focus change (about 50 ms at 160×50, most of
+    # a search's time, as Enter moves focus to the queue). The widgets that gain and lose
+    # focus restyle and repaint themselves, and nothing here styles on :focus-within, so the
+    # screen-wide repaint draws nothing new.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("o", "open", "Open", "Read the item (marks it open)"),
         _binding("r", "reply", "Reply", "Write a reply from a suggested template"),
