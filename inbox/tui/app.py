@@ -158,6 +158,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         self.shown_generation = 0  # the queue on screen belongs to this reload
         self._picker: ViewPickerScreen | None = None
         self.figures: Figures | None = None
+        self._prefetched: ItemDetail | None = None  # read along with a new page
         # Spikes need a 4-week scan: read at most this often (they move by the day).
         self.spike_seconds = 300.0
         self._spikes: tuple[Spike, ...] = ()
@@ -251,8 +252,25 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
     def _load_page(self, generation: int, f: ItemFilter, select: int | None) -> None:
         rows = self.service.queue_page(f, limit=PAGE)
         states = self.service.reply_states([r.id for r in rows])
+        # The item the page will select, read in the same trip: the queue and the detail
+        # then reach the screen in one repaint instead of two.
+        wanted = self._selected_after(rows, select)
+        detail = self.service.get_item(wanted) if wanted is not None else None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._page_loaded, generation, rows, states, select, f)
+            self.app.call_from_thread(
+                self._page_loaded, generation, rows, states, select, f, detail
+            )
+
+    def _selected_after(self, rows: list[ItemRow], select: int | None) -> int | None:
+        """The id `QueueTable.show_items` will select among `rows`, as far as it can be told
+        from the worker thread (a wrong guess only costs the usual detail read)."""
+        ids = [r.id for r in rows]
+        if not ids:
+            return None
+        keep = select if select is not None else self.table.selected_id
+        if keep in ids:
+            return keep
+        return ids[min(self.table.cursor_row if self.table.items else 0, len(ids) - 1)]
 
     def _page_loaded(
         self,
@@ -261,12 +279,19 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         states: dict[int, str],
         select: int | None,
         f: ItemFilter,
+        detail: ItemDetail | None = None,
     ) -> None:
         if generation != self._generation:
             return
         self.loaded_all = len(rows) < PAGE
+        self._prefetched = detail
         self.table.show_items(rows, states, self._row_context(), select=select)
         self.shown_generation = generation
+        shown = self.detail
+        if detail is not None and shown is not None and shown.item.id == detail.item.id:
+            # The same item stays selected, so no highlight follows: show the new reading.
+            self._prefetched = None
+            self._detail_loaded(detail, True)
         if self.loaded_all:
             self._counted(generation, len(rows))
         else:
@@ -316,6 +341,10 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
             return
         if self.detail is None or self.detail.item.id != event.item_id:
             self.why = None
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and prefetched.item.id == event.item_id:
+            self._detail_loaded(prefetched, False)
+            return
         self.load_detail(event.item_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
