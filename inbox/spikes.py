@@ -9,8 +9,9 @@ needs both to be a spike, so a quiet theme going from 0 to 2 is not one.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +40,34 @@ class Spike:
         )
 
 
+def spike_baseline(
+    by_day: Mapping[int, int],
+    day: int,
+    *,
+    factor: float,
+    min_count: int,
+    history_from: int | None,
+) -> float | None:
+    """The 4-week median daily count if `day` is a spike for this theme, else None.
+
+    The one rule of the live alert and the reports. Days are consecutive integers.
+    `history_from`: the first day with any data; a day whose four-week baseline reaches
+    before it is no spike, since zeros from before the inbox existed are no baseline."""
+    if history_from is not None and day - WINDOW_DAYS < history_from:
+        return None
+    current = by_day.get(day, 0)
+    if current < min_count:
+        return None
+    median = float(statistics.median(by_day.get(day - k, 0) for k in range(1, WINDOW_DAYS + 1)))
+    return median if current > factor * median else None
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    """A stored time (SQLite gives text without a zone, meaning UTC) as an aware datetime."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _local_day(column: Any, offset_minutes: int, dialect: str) -> sa.ColumnElement[Any]:
     if dialect == "sqlite":
         return sa.func.date(column, f"{offset_minutes:+d} minutes")
@@ -63,18 +92,24 @@ def find_spikes(engine: Engine, config: Config, now: datetime) -> list[Spike]:
         .where(when >= since)
         .group_by(tags.c.theme, day)
     )
-    counts: dict[str, dict[date, int]] = {}
+    counts: dict[str, dict[int, int]] = {}
     with engine.connect() as conn:
         for theme, day_value, n in conn.execute(query):
             d = day_value if isinstance(day_value, date) else date.fromisoformat(str(day_value))
-            counts.setdefault(theme, {})[d] = int(n)
+            counts.setdefault(theme, {})[d.toordinal()] = int(n)
+        first = conn.execute(sa.select(sa.func.min(when))).scalar_one()
+    history_from = None if first is None else _as_utc(first).astimezone(zone).date().toordinal()
     factor, minimum = config.export.spike_factor, config.export.spike_min_count
     spikes = []
     for theme, by_day in counts.items():
-        current = by_day.get(today, 0)
-        history = [by_day.get(today - timedelta(days=k), 0) for k in range(1, WINDOW_DAYS + 1)]
-        median = statistics.median(history)
-        if current >= minimum and current > factor * median:
-            spikes.append(Spike(theme, today, current, float(median), factor))
+        median = spike_baseline(
+            by_day,
+            today.toordinal(),
+            factor=factor,
+            min_count=minimum,
+            history_from=history_from,
+        )
+        if median is not None:
+            spikes.append(Spike(theme, today, by_day[today.toordinal()], median, factor))
     spikes.sort(key=lambda s: (-(s.count - s.median), s.theme))
     return spikes

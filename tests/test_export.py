@@ -352,3 +352,16 @@ def test_theme_spike_is_found_and_alerted_once(engine: Engine, hook: Hook) -> No
     assert len(ex.alert_spikes(policy=FAST)) == 1
     assert ex.alert_spikes(policy=FAST) == []  # once a day per theme
     assert "Spike: payment" in json.loads(hook.posts[-1][1])["text"]
+    # The same day seen from an inbox without four weeks of history: no baseline, no spike
+    # (the rule the monthly report applies to each of its days).
+    with session_scope(engine) as s:
+        s.execute(
+            sa.delete(Tag).where(
+                Tag.theme == "payment",
+                Tag.item_id.in_(  # type: ignore[attr-defined]
+                    sa.select(Item.id).where(Item.external_id.in_(["old27", "old28"]))  # type: ignore[attr-defined]
+                ),
+            )
+        )
+        s.execute(sa.delete(Item).where(Item.external_id.in_(["old27", "old28"])))  # type: ignore[attr-defined]
+    assert find_spikes(engine, config, now) == []

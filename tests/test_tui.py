@@ -581,9 +581,13 @@ async def test_theme_spike_shows_first_in_the_status_line(inbox) -> None:
         screen.spike_seconds = 0  # read spikes on every refresh
         assert "spike" not in shown(screen.query_one(StatusLine))
         # six "pickup" complaints this morning, none in the four weeks before: over the
-        # default minimum (5) and any multiple of a zero median
+        # default minimum (5) and any multiple of a zero median. An item from five weeks ago
+        # makes those four weeks history (a younger inbox has no baseline, so no spikes).
         with session_scope(engine) as session:
             account = ensure_account(session, "play", Platform.GOOGLE_PLAY)
+            old = review(Platform.GOOGLE_PLAY, "gp-old", "Sold my phone", timedelta(days=35))
+            ingest(session, account, [old], now=NOW)
+            screen.refresh_all(force=True)
             new = [
                 review(Platform.GOOGLE_PLAY, f"gp-late-{n}", "Pickup nahi aaya", timedelta(hours=n))
                 for n in range(1, 7)

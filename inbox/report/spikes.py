@@ -1,20 +1,20 @@
 """Spikes in a period: days when a theme's volume exceeded k × its median daily volume over the
 four weeks before, with a minimum count.
 
-The same rule as the live alert in inbox.spikes (and the same `[export] spike_factor` and
-`spike_min_count` defaults), applied to every day of the period instead of today. Pure: the
+The rule of the live alert (inbox.spikes.spike_baseline, with the same `[export]
+spike_factor` and `spike_min_count` defaults), applied to every day of the period. Pure: the
 daily counts come from one GROUP BY (inbox.report.queries.daily_themes).
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 
 from inbox.report.model import Spike
 from inbox.report.periods import day_of
+from inbox.spikes import WINDOW_DAYS, spike_baseline
 
-WINDOW_DAYS = 28
+__all__ = ["WINDOW_DAYS", "find_spikes"]
 
 
 def find_spikes(
@@ -33,14 +33,12 @@ def find_spikes(
     spikes: list[Spike] = []
     for theme, by_day in daily.items():
         for day in days:
-            if history_from is not None and day - WINDOW_DAYS < history_from:
-                continue
-            current = by_day.get(day, 0)
-            if current < min_count:
-                continue
-            history = [by_day.get(day - k, 0) for k in range(1, WINDOW_DAYS + 1)]
-            median = float(statistics.median(history))
-            if current > factor * median:
-                spikes.append(Spike(theme, names.get(theme, theme), day_of(day), current, median))
+            baseline = spike_baseline(
+                by_day, day, factor=factor, min_count=min_count, history_from=history_from
+            )
+            if baseline is not None:
+                spikes.append(
+                    Spike(theme, names.get(theme, theme), day_of(day), by_day[day], baseline)
+                )
     spikes.sort(key=lambda s: (-(s.count - s.baseline), s.day, s.theme))
     return spikes
