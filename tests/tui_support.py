@@ -252,11 +252,18 @@ async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
     """Let workers finish and their results reach the screen."""
     if delay:
         await pilot.pause(delay)
-    for _ in range(20):
+    idle = 0
+    for _ in range(40):
         await pilot.pause()
         busy = [w for w in pilot.app.workers if not w.is_finished]
         if not busy:
-            break
+            # Twice in a row: a key's handler may start its worker a message or two later
+            # (a dismissed screen's callback), which a loaded machine makes visible.
+            idle += 1
+            if idle == 2:
+                break
+            continue
+        idle = 0
         with contextlib.suppress(WorkerCancelled):  # superseded by a newer one of its group
             await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
