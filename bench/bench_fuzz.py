@@ -60,21 +60,16 @@ def main() -> int:
             name = f"fuzz-{fmt}-{n}"
             imports.inputs += 1
             try:
-                first = import_bytes(
-                    engine,
-                    Config(),
-                    payload.data,
-                    name=name,
-                    fmt=fmt,
-                    own_username=OPTIONS.own_username,
-                )
-                again = import_bytes(
-                    engine,
-                    Config(),
-                    payload.data,
-                    name=name,
-                    fmt=fmt,
-                    own_username=OPTIONS.own_username,
+                first, again = (
+                    import_bytes(
+                        engine,
+                        Config(),
+                        payload.data,
+                        name=name,
+                        fmt=fmt,
+                        own_username=OPTIONS.own_username,
+                    )
+                    for _ in range(2)
                 )
                 if again.report.new or again.report.updated:
                     raise AssertionError(f"the second import changed something: {again.report}")

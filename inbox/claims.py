@@ -128,13 +128,30 @@ def _log(session: Session, item: Item, agent: str | None, now: datetime) -> None
 
 def claim(engine: Engine, item_id: int, agent: str | None, now: datetime, minutes: float) -> Item:
     """Take one item (or extend our own claim); ConflictError while another agent holds it."""
+    return _hold(engine, item_id, agent, now, minutes, log_extension=True)
+
+
+def _hold(
+    engine: Engine,
+    item_id: int,
+    agent: str | None,
+    now: datetime,
+    minutes: float,
+    *,
+    log_extension: bool,
+) -> Item:
+    """Claim the item until `now + minutes`. A new claim is always logged; extending our own
+    live claim is logged only when `log_extension` (a person's claim, not a heartbeat)."""
     with write_scope(engine) as session:
         item = lock_item(session, item_id, agent, now)
         if holder(item, agent, now):
             raise ConflictError(held_message(item))
+        until = item.claimed_until
+        live = item.assignee == agent and until is not None and until > now
         if not _take(session, item, agent, now, minutes):
             raise ConflictError(f"item {item_id} was claimed by someone else; reload it")
-        _log(session, item, agent, now)
+        if log_extension or not live:
+            _log(session, item, agent, now)
         session.flush()
         session.expunge(item)
         return item
@@ -195,19 +212,7 @@ def renew(engine: Engine, item_id: int, agent: str | None, now: datetime, minute
     """The heartbeat of an open composer: push our claim's end to `now + minutes`. Silent
     while our claim is live; a lapsed one is taken again (and logged) if nobody else has;
     ConflictError when someone else took the item meanwhile."""
-    with write_scope(engine) as session:
-        item = lock_item(session, item_id, agent, now)
-        if holder(item, agent, now):
-            raise ConflictError(held_message(item))
-        until = item.claimed_until
-        live = item.assignee == agent and until is not None and until > now
-        if not _take(session, item, agent, now, minutes):
-            raise ConflictError(f"item {item_id} was claimed by someone else; reload it")
-        if not live:
-            _log(session, item, agent, now)
-        session.flush()
-        session.expunge(item)
-        return item
+    return _hold(engine, item_id, agent, now, minutes, log_extension=False)
 
 
 def refuse_if_answered(session: Session, item: Item, replaces: int | None) -> None:

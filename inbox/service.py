@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from functools import cached_property
@@ -362,35 +362,11 @@ class InboxService:
             }
             themes = _themes_for(session, ids)
             escalated = _escalated_ids(session, ids)
-        out = []
-        for item_id in ids:
-            row = found.get(item_id)
-            if row is None:  # deleted between the two reads
-                continue
-            out.append(
-                ItemRow(
-                    id=row.id,
-                    platform=row.platform,
-                    account=row.name,
-                    account_display=row.display_name,
-                    external_id=row.external_id,
-                    author=row.author,
-                    rating=row.rating,
-                    title=row.title,
-                    body=row.body,
-                    language=row.language,
-                    created_at=row.created_at,
-                    clock_started_at=row.clock_started_at,
-                    status=row.status,
-                    assignee=row.assignee,
-                    snoozed_until=row.snoozed_until,
-                    escalated=row.id in escalated,
-                    themes=themes.get(row.id, ()),
-                    due_at=self.due_at(row.clock_started_at) if row.status in NEEDS_REPLY else None,
-                    claimed_until=row.claimed_until,
-                )
-            )
-        return out
+        return [
+            self._row(found[i], found[i].name, found[i].display_name, themes, escalated)
+            for i in ids
+            if i in found  # not deleted between the two reads
+        ]
 
     def _queue_where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
         """`_where`, with a text search done as its own step: matching ids first, the other
@@ -417,30 +393,25 @@ class InboxService:
         ids = [row[0].id for row in rows]
         themes = _themes_for(session, ids)
         escalated = _escalated_ids(session, ids)
-        return [
-            ItemRow(
-                id=item.id,
-                platform=item.platform,
-                account=name,
-                account_display=display,
-                external_id=item.external_id,
-                author=item.author,
-                rating=item.rating,
-                title=item.title,
-                body=item.body,
-                language=item.language,
-                created_at=item.created_at,
-                clock_started_at=item.clock_started_at,
-                status=item.status,
-                assignee=item.assignee,
-                snoozed_until=item.snoozed_until,
-                escalated=item.id in escalated,
-                themes=themes.get(item.id, ()),
-                due_at=self.due_at(item.clock_started_at) if item.status in NEEDS_REPLY else None,
-                claimed_until=item.claimed_until,
-            )
-            for item, name, display in rows
-        ]
+        return [self._row(item, name, display, themes, escalated) for item, name, display in rows]
+
+    def _row(
+        self,
+        item: Any,
+        account: str,
+        display: str | None,
+        themes: Mapping[int, tuple[str, ...]],
+        escalated: Collection[int],
+    ) -> ItemRow:
+        """A queue row from anything with the item's `_ROW_COLUMNS` (an Item or a result row)."""
+        return ItemRow(
+            **{name: getattr(item, name) for name in _ROW_COLUMNS},
+            account=account,
+            account_display=display,
+            escalated=item.id in escalated,
+            themes=themes.get(item.id, ()),
+            due_at=self.due_at(item.clock_started_at) if item.status in NEEDS_REPLY else None,
+        )
 
     def count_items(self, f: ItemFilter | None = None) -> int:
         query = (

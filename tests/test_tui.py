@@ -219,6 +219,37 @@ async def test_cancelled_composer_releases_the_claim(inbox) -> None:
         assert item(engine, ids["as-1"]).claimed_until is None
 
 
+async def test_dialogs_open_focused_and_their_cancel_button_changes_nothing(inbox) -> None:
+    engine, ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, dialog_type, focused in (
+            ("e", EscalateScreen, "reasons"),
+            ("t", RetagScreen, "themes"),
+            ("z", SnoozeScreen, "presets"),
+        ):
+            await pilot.press("j", key)
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, dialog_type)
+            assert dialog.focused is not None and dialog.focused.id == focused
+            if dialog.query("#cancel"):
+                await pilot.click("#cancel")
+            else:
+                await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, InboxScreen)
+            await pilot.press("k")
+    with Session(engine) as session:
+        escalated = session.execute(
+            sa.select(Escalation).where(col(Escalation.item_id) == ids["gp-1"])
+        ).all()
+        gp1 = session.get(Item, ids["gp-1"])
+    assert escalated == []
+    assert gp1 is not None and gp1.snoozed_until is None and gp1.version == 1
+
+
 async def test_escalate_with_reasons_and_note(inbox) -> None:
     engine, ids = inbox
     app = app_for(engine)

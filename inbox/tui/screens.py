@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -45,6 +45,21 @@ LINT_PAUSE = 0.25  # seconds of no typing before the reply is linted again
 
 
 # ----- reply composer -------------------------------------------------------------------
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal that Esc, or its button `#cancel`, closes with no answer (None). Its first
+    focusable widget has focus when it opens (Textual's AUTO_FOCUS)."""
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
 class SuggestionList(OptionList):
     """The top approved templates for the item; 1–3 (or Enter) puts one in the editor."""
 
@@ -68,7 +83,7 @@ def measure(text: str, platform: str) -> tuple[int, int, str]:
     return size, limit.size, limit.unit
 
 
-class ComposerScreen(ReportsWorkerErrors, ModalScreen[int | None]):
+class ComposerScreen(ReportsWorkerErrors, Dialog[int | None]):
     """Write a reply: pick a suggested template, edit it, see lint as you type, send.
 
     Sending queues the reply in the outbox (it waits out the undo window); the screen returns
@@ -236,13 +251,6 @@ class ComposerScreen(ReportsWorkerErrors, ModalScreen[int | None]):
     def action_focus_suggestions(self) -> None:
         self.query_one(SuggestionList).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#send")
     def _send_pressed(self) -> None:
         self.action_send()
@@ -294,7 +302,7 @@ class EscalationChoice:
     note: str | None
 
 
-class EscalateScreen(ModalScreen[EscalationChoice | None]):
+class EscalateScreen(Dialog[EscalationChoice | None]):
     """Pick one or more escalation reasons from the taxonomy and add an optional note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -319,16 +327,6 @@ class EscalateScreen(ModalScreen[EscalationChoice | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Escalate  ctrl+s", id="submit", variant="error", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
     @on(Input.Submitted, "#note")
@@ -360,7 +358,7 @@ def snooze_presets(now: datetime, zone_now: datetime) -> list[tuple[str, datetim
     ]
 
 
-class SnoozeScreen(ModalScreen[datetime | None]):
+class SnoozeScreen(Dialog[datetime | None]):
     """Hide the item until a time: a preset, or a date and time typed in."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -383,9 +381,6 @@ class SnoozeScreen(ModalScreen[datetime | None]):
             )
             yield Input(placeholder="or YYYY-MM-DD HH:MM (Enter)", id="until")
 
-    def on_mount(self) -> None:
-        self.query_one("#presets", OptionList).focus()
-
     @on(OptionList.OptionSelected, "#presets")
     def _preset(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.presets[event.option_index][1])
@@ -403,9 +398,6 @@ class SnoozeScreen(ModalScreen[datetime | None]):
             return
         self.dismiss(at)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 @dataclass(frozen=True)
 class Retag:
@@ -413,7 +405,7 @@ class Retag:
     remove: list[str]
 
 
-class RetagScreen(ModalScreen[Retag | None]):
+class RetagScreen(Dialog[Retag | None]):
     """Tick the themes that apply: changes are stored as a person's tags (training data)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -443,16 +435,6 @@ class RetagScreen(ModalScreen[Retag | None]):
                 yield Button("Save  ctrl+s", id="submit", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         chosen = set(self.query_one(SelectionList).selected)
@@ -460,7 +442,7 @@ class RetagScreen(ModalScreen[Retag | None]):
 
 
 # ----- views, sources, help ---------------------------------------------------------------
-class ViewPickerScreen(ModalScreen[str | None]):
+class ViewPickerScreen(Dialog[str | None]):
     """Every saved view (main, per platform, per theme) with its count."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -509,9 +491,6 @@ class ViewPickerScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SourcesScreen(ModalScreen[None]):
