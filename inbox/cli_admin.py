@@ -1,4 +1,4 @@
-"""`inbox db backup`: registered on the `inbox db` group by inbox.cli."""
+"""`inbox db backup` and `inbox db reindex`: registered on the `inbox db` group by inbox.cli."""
 
 from __future__ import annotations
 
@@ -20,3 +20,18 @@ def db_backup(state: State, path: Path) -> None:
     written = backup(state.engine(), path)
     size = written.stat().st_size
     out.print(f"Backed up to {written} ({size / 1_048_576:.1f} MiB).", markup=False)
+
+
+@db.command("reindex")
+@pass_state
+def db_reindex(state: State) -> None:
+    """Rebuild the text search index from every item (SQLite; PostgreSQL keeps its own)."""
+    from inbox.textindex import reindex
+
+    engine = state.engine()
+    with engine.begin() as connection:
+        done = reindex(connection)
+    if engine.dialect.name != "sqlite":
+        out.print("PostgreSQL keeps its trigram indexes itself: nothing to rebuild.")
+    else:
+        out.print(f"Indexed the text of {done:,} items for search.", markup=False)

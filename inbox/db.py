@@ -96,16 +96,19 @@ def in_models(obj: Any, name: str | None, type_: str, reflected: bool, compare_t
 
 
 def has_text_search_table(engine: Engine) -> bool:
-    """Whether this SQLite database has the FTS5 search index (a SQLite built without FTS5
-    gets none, and search falls back to scanning)."""
+    """Whether this SQLite database has the FTS5 search index and its queue (a SQLite built
+    without FTS5 gets neither, and search falls back to scanning)."""
     if engine.dialect.name != "sqlite":
         return False
+    names = [TEXT_SEARCH_TABLE, *(f"{TEXT_SEARCH_TABLE}_{part}" for part in ("pending", "state"))]
     with engine.connect() as conn:
         found = conn.execute(
-            sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-            {"name": TEXT_SEARCH_TABLE},
-        ).first()
-    return found is not None
+            sa.text(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN :names"
+            ).bindparams(sa.bindparam("names", expanding=True)),
+            {"names": names},
+        ).scalar()
+    return found == len(names)
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:

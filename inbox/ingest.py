@@ -30,6 +30,7 @@ from inbox.models import (
     SourceAccount,
     utcnow,
 )
+from inbox.textindex import index_pending
 from sources.base import Platform, Rejected, Review, record_problem
 
 BATCH_SIZE = 500
@@ -276,6 +277,8 @@ def ingest(
     for batch in _batches(records, batch_size):
         part = _ingest_batch(session, account, batch, origin, now or utcnow(), positions)
         report.add(part)
+    if report.new or report.updated:
+        index_pending(session.connection())  # new and edited texts, in one statement
     return report
 
 

@@ -36,6 +36,7 @@ from inbox.models import (
     utcnow,
 )
 from inbox.spikes import Spike, find_spikes
+from inbox.textindex import not_indexed
 
 Clock = Callable[[], datetime]
 TRIGRAM = 3
@@ -276,7 +277,7 @@ class InboxService:
             )
         )
 
-    def _indexed_matches(self, needle: str) -> sa.Select[Any] | None:
+    def _indexed_matches(self, needle: str) -> sa.CompoundSelect[Any] | None:
         """The ids of the items LIKE would match, from SQLite's trigram index; None where
         that index cannot answer: no index, fewer than three characters, or a NUL (LIKE
         ends the pattern there). The index holds text lowered by SQLite's lower(), so the
@@ -284,11 +285,14 @@ class InboxService:
         if not self._text_index or len(needle) < TRIGRAM or "\x00" in needle:
             return None
         phrase = sa.func.lower(sa.literal(fts_phrase(needle), sa.Text))
-        return (
+        indexed: sa.Select[Any] = (
             sa.select(sa.column("rowid"))
             .select_from(sa.table(TEXT_SEARCH_TABLE))
             .where(sa.column(TEXT_SEARCH_TABLE).match(phrase))
         )
+        # Items written since the last ingest are not indexed yet: they are scanned.
+        waiting = sa.select(col(Item.id)).where(not_indexed(col(Item.id)), self._like(needle))
+        return sa.union_all(indexed, waiting)
 
     def _order(self, sort: Sort) -> list[Any]:
         newest = _published()
@@ -375,7 +379,7 @@ class InboxService:
         if not f.text:
             return self._where(f)
         needle = f.text.strip()
-        matching = self._indexed_matches(needle)
+        matching: sa.Select[Any] | sa.CompoundSelect[Any] | None = self._indexed_matches(needle)
         if matching is None:
             matching = sa.select(col(Item.id)).where(self._like(needle))
         return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]

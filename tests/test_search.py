@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from inbox import cli
 from inbox.config import Config
 from inbox.db import (
     TEXT_SEARCH_TABLE,
@@ -29,6 +31,7 @@ from inbox.db import (
 from inbox.ingest import ensure_account, ingest
 from inbox.models import Item, ItemStatus
 from inbox.service import InboxService, ItemFilter, Sort, fts_phrase
+from inbox.textindex import PENDING_TABLE, STATE_TABLE, index_pending
 from sources.base import Platform, Review
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -221,6 +224,183 @@ def test_the_index_follows_edits_and_deletes(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(sa.delete(Item).where(col(Item.external_id) == "e-0"))
     assert found("on time") == []
+
+
+def _write_as_a_script(engine: Engine) -> None:
+    """Writes that bypass ingest, as a script or the sqlite3 shell would make them: a copy
+    of every item (queued, not indexed), an edit of an indexed item and of a queued one,
+    and a delete of a queued one."""
+    names = [c.name for c in Item.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+    copied = ", ".join(
+        {"external_id": "'copy-' || external_id", "body": "'scripted ' || body"}.get(n, n)
+        for n in names
+    )
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"INSERT INTO item ({', '.join(names)}) SELECT {copied} FROM item")
+        conn.exec_driver_sql(
+            "UPDATE item SET body = 'edited refund text' WHERE external_id = 'c-0'"
+        )
+        conn.exec_driver_sql("UPDATE item SET body = 'twice edited' WHERE external_id = 'copy-c-1'")
+        conn.exec_driver_sql("DELETE FROM item WHERE external_id = 'copy-c-2'")
+        conn.exec_driver_sql("UPDATE item SET author = 'Rohit S' WHERE external_id = 'c-1'")
+        conn.exec_driver_sql("DELETE FROM item WHERE external_id = 'c-3'")
+
+
+def _waiting(engine: Engine) -> int:
+    """Items above the indexed mark, and queued (edited) items."""
+    with engine.connect() as conn:
+        return int(
+            conn.exec_driver_sql(
+                f"SELECT (SELECT count(*) FROM item WHERE id > (SELECT upto FROM {STATE_TABLE}))"
+                f" + (SELECT count(*) FROM {PENDING_TABLE})"
+            ).scalar_one()
+        )
+
+
+def test_items_not_yet_indexed_are_found_and_the_next_ingest_indexes_them(
+    sqlite_engine: Engine,
+) -> None:
+    add(sqlite_engine, CORPUS, "c")
+    assert _waiting(sqlite_engine) == 0  # ingest indexed its batch
+    _write_as_a_script(sqlite_engine)
+    # the copies but the deleted one, and the two edited indexed items
+    assert _waiting(sqlite_engine) == len(CORPUS) - 1 + 2
+    svc = InboxService(sqlite_engine, Config(), clock=lambda: NOW)
+    extra = ["scripted", "scripted refun", "edited refund", "twice edited", "rohit s", "पैसा"]
+    expected = {text: like_ids(sqlite_engine, text.strip()) for text in [*QUERIES, *extra]}
+    assert expected["scripted refun"] and expected["rohit s"] and expected["पैसा"]
+    for text, ids in expected.items():
+        assert searched(svc, text) == {"list_items": ids, "queue_page": ids}, text
+
+    add(sqlite_engine, [(None, "one more review", None)], "later")
+    assert _waiting(sqlite_engine) == 0
+    for text in expected:
+        assert searched(svc, text)["queue_page"] == like_ids(sqlite_engine, text.strip()), text
+    # found by the index alone now: emptying it finds nothing
+    with sqlite_engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
+        )
+    assert svc.count_queue(ItemFilter(text="scripted")) == 0
+
+
+def test_indexing_an_empty_queue_writes_nothing(sqlite_engine: Engine) -> None:
+    add(sqlite_engine, CORPUS[:2], "c")
+    with sqlite_engine.begin() as conn:
+        assert index_pending(conn) == 0
+    with sqlite_engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE item SET body = 'new words' WHERE external_id = 'c-0'")
+        assert index_pending(conn) == 1
+        assert index_pending(conn) == 0
+
+
+def test_db_reindex_rebuilds_the_index_from_every_item(tmp_path: Path) -> None:
+    """The one write the batches cannot see, an INSERT naming an id below the mark, is
+    found again after `inbox db reindex`."""
+    db = tmp_path / "inbox.db"
+    engine = create_db_engine(str(db))
+    upgrade(engine)
+    add(engine, CORPUS, "c")
+    names = [c.name for c in Item.__table__.c]  # type: ignore[attr-defined]
+    values = ", ".join(
+        {"id": "5", "external_id": "'restored'", "body": "'restored by hand'"}.get(n, n)
+        for n in names
+    )
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM item WHERE id = 5")  # below the mark
+        conn.exec_driver_sql(
+            f"INSERT INTO item ({', '.join(names)}) SELECT {values} FROM item LIMIT 1"
+        )
+    svc = InboxService(engine, Config(), clock=lambda: NOW)
+    assert svc.count_queue(ItemFilter(text="by hand")) == 0
+    with engine.begin() as conn:  # and a damaged index
+        conn.exec_driver_sql(
+            f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
+        )
+
+    result = CliRunner().invoke(cli.app, ["--db", str(db), "db", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert f"Indexed the text of {len(CORPUS)} items" in result.output
+    assert svc.count_queue(ItemFilter(text="by hand")) == 1
+    for text in ("by hand", "restore", "refun", "पेमेंट", "user 123"):
+        assert searched(svc, text)["queue_page"] == like_ids(engine, text), text
+    engine.dispose()
+
+
+def test_downgrade_to_row_triggers_indexes_the_queue_first(sqlite_engine: Engine) -> None:
+    add(sqlite_engine, CORPUS, "c")
+    _write_as_a_script(sqlite_engine)
+    assert _waiting(sqlite_engine) > 0
+    command.downgrade(_alembic_config(sqlite_engine), "0006")
+
+    def matched(text: str) -> set[int]:
+        with sqlite_engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT rowid FROM {TEXT_SEARCH_TABLE} WHERE {TEXT_SEARCH_TABLE} MATCH ?",
+                (fts_phrase(text.lower()),),
+            )
+            return set(rows.scalars())
+
+    for text in ("scripted", "twice edited", "edited refund", "refun", "rohit s"):
+        assert matched(text) == like_ids(sqlite_engine, text), text
+    add(sqlite_engine, [(None, "written by the old triggers", None)], "old")
+    assert len(matched("old triggers")) == 1
+    upgrade(sqlite_engine)
+    svc = InboxService(sqlite_engine, Config(), clock=lambda: NOW)
+    for text in ("scripted", "old triggers", "refun"):
+        assert searched(svc, text)["queue_page"] == like_ids(sqlite_engine, text)
+
+
+WORDS = st.sampled_from(["refund", "pickup late", "पैसा", "otp", "fine 👍", "late refund"])
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["ingest", "script", "edit", "delete", "delete top", "index"]), WORDS
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(ops=OPS)
+def test_property_any_mix_of_writes_keeps_search_exact(
+    sqlite_engine: Engine, ops: list[tuple[str, str]]
+) -> None:
+    """Ingests, rows written by scripts, edits, deletes (the highest id too, which SQLite
+    hands out again) and indexing, in any order: every search finds what LIKE finds."""
+    svc = InboxService(sqlite_engine, Config(), clock=lambda: NOW)
+    run = next(_examples)
+    for step, (op, words) in enumerate(ops):
+        with sqlite_engine.begin() as conn:
+            ids = list(conn.execute(sa.select(col(Item.id)).order_by(col(Item.id))).scalars())
+            if op == "script" and ids:
+                names = [c.name for c in Item.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+                values = ", ".join(
+                    {"external_id": f"'s{run}-{step}'", "body": ":words"}.get(n, n) for n in names
+                )
+                copy = f"INSERT INTO item ({', '.join(names)}) SELECT {values} FROM item"
+                conn.execute(
+                    sa.text(f"{copy} WHERE id = :id"),
+                    {"words": words, "id": ids[0]},
+                )
+            elif op == "edit" and ids:
+                conn.execute(
+                    sa.update(Item).where(col(Item.id) == ids[step % len(ids)]).values(body=words)
+                )
+            elif op.startswith("delete") and ids:
+                gone = ids[-1] if op == "delete top" else ids[step % len(ids)]
+                conn.execute(sa.delete(Item).where(col(Item.id) == gone))
+            elif op == "index":
+                index_pending(conn)
+        if op == "ingest":
+            add(sqlite_engine, [(None, words, None)], f"p{run}-{step}")
+        for text in ("refund", "late", "पैसा", "👍", "otp"):
+            expected = like_ids(sqlite_engine, text)
+            assert searched(svc, text)["queue_page"] == expected, (op, text)
 
 
 def test_nul_characters_match_as_like_sees_them(sqlite_engine: Engine) -> None:

@@ -26,15 +26,122 @@ IG_USER = ("17841400000000001", "resello.in")
 GBP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 IG_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$")
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
-REVIEW_KEYS = {"name", "reviewId", "reviewer", "starRating", "comment", "createTime",
-               "updateTime", "reviewReply"}
+REVIEW_KEYS = {
+    "name",
+    "reviewId",
+    "reviewer",
+    "starRating",
+    "comment",
+    "createTime",
+    "updateTime",
+    "reviewReply",
+}
 COMMENT_KEYS = {"id", "text", "timestamp", "username", "like_count", "hidden", "from", "replies"}
 REPLY_KEYS = {"id", "text", "timestamp", "username", "from"}
-MEDIA_KEYS = {"id", "caption", "media_type", "permalink", "timestamp", "username",
-              "comments_count", "like_count", "comments"}
+MEDIA_KEYS = {
+    "id",
+    "caption",
+    "media_type",
+    "permalink",
+    "timestamp",
+    "username",
+    "comments_count",
+    "like_count",
+    "comments",
+}
 
 # Romanized Hindi words that are not also common English words.
-HINGLISH = {"hai", "hain", "nahi", "nhi", "bhai", "bhaiya", "mera", "meri", "mere", "ka", "ki", "ke", "ko", "kya", "kab", "kaunsa", "konsa", "tha", "thi", "diya", "gaya", "aur", "bhi", "ye", "yeh", "wo", "se", "pe", "mila", "mile", "kar", "karo", "karna", "karunga", "raha", "rahe", "achha", "accha", "acche", "achhe", "badhiya", "theek", "thaak", "ekdum", "sab", "paisa", "kitna", "hoga", "bola", "bole", "liya", "lena", "kyu", "kyunki", "yahi", "yahin", "wala", "wale", "sahi", "kal", "aaj", "din", "ghante", "baar", "jayega", "aayega", "aaye", "kaam", "mujhe", "tu", "tera", "hafte", "mahine", "kahan", "diye", "hua", "hue", "karwaya", "karein", "beche", "becha", "bechna", "sakta", "lagi", "laga", "lafda", "bahut", "bohot", "jaldi"}
+HINGLISH = {
+    "hai",
+    "hain",
+    "nahi",
+    "nhi",
+    "bhai",
+    "bhaiya",
+    "mera",
+    "meri",
+    "mere",
+    "ka",
+    "ki",
+    "ke",
+    "ko",
+    "kya",
+    "kab",
+    "kaunsa",
+    "konsa",
+    "tha",
+    "thi",
+    "diya",
+    "gaya",
+    "aur",
+    "bhi",
+    "ye",
+    "yeh",
+    "wo",
+    "se",
+    "pe",
+    "mila",
+    "mile",
+    "kar",
+    "karo",
+    "karna",
+    "karunga",
+    "raha",
+    "rahe",
+    "achha",
+    "accha",
+    "acche",
+    "achhe",
+    "badhiya",
+    "theek",
+    "thaak",
+    "ekdum",
+    "sab",
+    "paisa",
+    "kitna",
+    "hoga",
+    "bola",
+    "bole",
+    "liya",
+    "lena",
+    "kyu",
+    "kyunki",
+    "yahi",
+    "yahin",
+    "wala",
+    "wale",
+    "sahi",
+    "kal",
+    "aaj",
+    "din",
+    "ghante",
+    "baar",
+    "jayega",
+    "aayega",
+    "aaye",
+    "kaam",
+    "mujhe",
+    "tu",
+    "tera",
+    "hafte",
+    "mahine",
+    "kahan",
+    "diye",
+    "hua",
+    "hue",
+    "karwaya",
+    "karein",
+    "beche",
+    "becha",
+    "bechna",
+    "sakta",
+    "lagi",
+    "laga",
+    "lafda",
+    "bahut",
+    "bohot",
+    "jaldi",
+}
 
 
 def gbp_t(s: str) -> datetime:
@@ -201,7 +308,7 @@ def near_duplicates(texts: list[str], threshold: float = 0.75) -> list[tuple[str
     long = [t for t in {own_words(t) for t in texts} if len(t) >= 25]
     out = []
     for i, a in enumerate(long):
-        for b in long[i + 1:]:
+        for b in long[i + 1 :]:
             ratio = difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
             if ratio >= threshold:
                 out.append((a[:50], b[:50], round(ratio, 2)))
@@ -227,9 +334,14 @@ def main() -> None:
         print(f"  locations/{loc}: {n} reviews, averageRating {averages[loc]}")
     ratings = Counter(STARS[r["starRating"]] for r in rs)
     print("ratings:", {k: ratings[k] for k in range(1, 6)})
-    print("rating-only:", pct(sum("comment" not in r for r in rs), len(rs)),
-          "| anonymous:", sum(r["reviewer"]["isAnonymous"] for r in rs),
-          "| Google-translated:", sum("(Translated by Google)" in r.get("comment", "") for r in rs))
+    print(
+        "rating-only:",
+        pct(sum("comment" not in r for r in rs), len(rs)),
+        "| anonymous:",
+        sum(r["reviewer"]["isAnonymous"] for r in rs),
+        "| Google-translated:",
+        sum("(Translated by Google)" in r.get("comment", "") for r in rs),
+    )
     print("edited (gbp_earlier.json):", [(loc, f"{a}→{b}") for loc, _, a, b in edits])
 
     print("\n=== Instagram ===")
@@ -242,11 +354,14 @@ def main() -> None:
     brand = [r for r in all_replies if r["username"] == IG_USER[1]]
     others = len(all_replies) - len(brand)
     hidden = sum(c["hidden"] for c in comments)
-    print(f"replies: {len(all_replies)} ({len(brand)} by resello.in, {others} by other users)"
-          f" | hidden: {hidden}")
+    print(
+        f"replies: {len(all_replies)} ({len(brand)} by resello.in, {others} by other users)"
+        f" | hidden: {hidden}"
+    )
 
     print("\n=== Both ===")
     print(f"anchor END {END:%Y-%m-%d %H:%M}Z, newest item {newest:%Y-%m-%d %H:%M}Z")
+
     def brand_replied(c: dict) -> bool:
         return any(r["username"] == IG_USER[1] for r in c.get("replies", {}).get("data", []))
 
@@ -259,9 +374,11 @@ def main() -> None:
         older = [i for i in mine if END - i[1] > timedelta(days=3)]
         answered = pct(sum(i[2] for i in older), len(older))
         earliest = min(i[1] for i in mine)
-        print(f"{platform}: last 7 days {len(last7)}, last 24 h {len(last24)} "
-              f"(answered {sum(i[2] for i in last24)}), answered among items older than 3 days "
-              f"{answered}, earliest {earliest:%Y-%m-%d}")
+        print(
+            f"{platform}: last 7 days {len(last7)}, last 24 h {len(last24)} "
+            f"(answered {sum(i[2] for i in last24)}), answered among items older than 3 days "
+            f"{answered}, earliest {earliest:%Y-%m-%d}"
+        )
         assert len(last7) >= 10 and len(last24) >= (3 if platform == "gbp" else 4)
         assert not any(i[2] for i in last24)
         lengths = [len(i[3]) for i in mine if i[3]]
@@ -270,8 +387,10 @@ def main() -> None:
         print("  language guess:", dict(langs.most_common()))
     langs = Counter(language(i[3]) for i in items if i[3])
     written = sum(langs.values())
-    print("language guess overall (items with text):",
-          {k: f"{v} ({100 * v / written:.0f}%)" for k, v in langs.most_common()})
+    print(
+        "language guess overall (items with text):",
+        {k: f"{v} ({100 * v / written:.0f}%)" for k, v in langs.most_common()},
+    )
     hours = Counter((i[1] + timedelta(hours=5, minutes=30)).hour for i in items if i[0] == "gbp")
     print("GBP reviews by IST hour:", dict(sorted(hours.items())))
 

@@ -1,0 +1,70 @@
+"""SQLite's text search index, written in batches (migrations 0005 and 0007 say why and how).
+
+Items above the indexed mark (`item_fts_state.upto`: new since the last batch) and items
+queued in `item_fts_pending` (edited since indexed) are not in the index yet:
+`index_pending` writes them all with one statement; search scans them meanwhile.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped
+
+from inbox.db import TEXT_SEARCH_TABLE
+
+PENDING_TABLE = f"{TEXT_SEARCH_TABLE}_pending"
+"""Ids at or below the mark whose current text is not in the index: edited items."""
+STATE_TABLE = f"{TEXT_SEARCH_TABLE}_state"
+"""One row: `upto`, the highest item id the index has read (migration 0007)."""
+
+_COLUMNS = ("title", "body", "author")
+_VALUES = ", ".join(f"lower(substr({c}, 1, length({c})))" for c in _COLUMNS)
+_INSERT = f"INSERT INTO {TEXT_SEARCH_TABLE}(rowid, {', '.join(_COLUMNS)}) SELECT id, {_VALUES} "
+
+
+def not_indexed(item_id: Mapped[int | None]) -> sa.ColumnElement[bool]:
+    """Items the index cannot answer for yet: above the mark or queued."""
+    state = sa.table(STATE_TABLE, sa.column("upto"))
+    pending = sa.table(PENDING_TABLE, sa.column("id"))
+    return sa.or_(
+        item_id > sa.select(state.c.upto).scalar_subquery(),
+        item_id.in_(sa.select(pending.c.id)),
+    )
+
+
+def index_pending(connection: Connection) -> int:
+    """Index every item not indexed yet, inside the caller's transaction; returns how many.
+    Nothing is written in between by anyone else: the first statement takes SQLite's write
+    lock (or fails, if another writer committed since this transaction's snapshot)."""
+    if connection.dialect.name != "sqlite" or not _has_state(connection):
+        return 0
+    done = connection.exec_driver_sql(
+        f"{_INSERT} FROM item WHERE id > (SELECT upto FROM {STATE_TABLE})"
+    ).rowcount
+    done += connection.exec_driver_sql(
+        f"{_INSERT} FROM item WHERE id IN (SELECT id FROM {PENDING_TABLE})"
+    ).rowcount
+    connection.exec_driver_sql(f"DELETE FROM {PENDING_TABLE}")
+    connection.exec_driver_sql(
+        f"UPDATE {STATE_TABLE} SET upto = (SELECT coalesce(max(id), 0) FROM item)"
+    )
+    return done
+
+
+def reindex(connection: Connection) -> int:
+    """Rebuild the index from every item (`inbox db reindex`); returns how many."""
+    if connection.dialect.name != "sqlite" or not _has_state(connection):
+        return 0
+    connection.exec_driver_sql(
+        f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
+    )
+    connection.exec_driver_sql(f"UPDATE {STATE_TABLE} SET upto = 0")
+    return index_pending(connection)
+
+
+def _has_state(connection: Connection) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (STATE_TABLE,)
+    ).first()
+    return found is not None
