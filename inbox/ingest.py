@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from inbox.bulk import insert_rows
+from inbox.bulk import insert_rows, insert_tuples
 from inbox.models import (
     Event,
     EventKind,
@@ -83,9 +83,19 @@ def _clean_text(value: str | None) -> str | None:
 _HASH_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
+_JSON_STRING = json.encoder.encode_basestring  # what that encoder writes for a str
+_RAW_JSON = json.JSONEncoder(allow_nan=False).encode  # json.dumps(raw, allow_nan=False)
+
+
 def content_hash(record: Review) -> str:
     """What counts as an edit: the words and the stars, not likes or app metadata."""
-    payload = _HASH_JSON([record.title or "", record.body, record.rating])
+    title, body, rating = record.title or "", record.body, record.rating
+    if type(title) is str and type(body) is str and (rating is None or type(rating) is int):
+        # The encoder's own text, written directly: this runs for every item of every poll.
+        stars = "null" if rating is None else int.__repr__(rating)
+        payload = f"[{_JSON_STRING(title)}, {_JSON_STRING(body)}, {stars}]"
+    else:
+        payload = _HASH_JSON([title, body, rating])
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -129,7 +139,7 @@ def _validated(record: object, platform: str) -> tuple[Review, str]:
         if not isinstance(record.reply.text, str):
             raise InvalidRecord("reply text is not text")
     try:
-        text = json.dumps(record.raw, allow_nan=False)
+        text = _RAW_JSON(record.raw)
     except RecursionError:
         raise InvalidRecord(_TOO_DEEP) from None
     except (TypeError, ValueError) as exc:
@@ -158,28 +168,56 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _item_values(record: Review, raw: str | None = None) -> dict[str, Any]:
-    """Column values of a record; `raw` is its payload as JSON text when already serialized."""
-    return {
-        "author": _clean_text(record.author),
-        "author_id": _clean_text(record.author_id),
-        "rating": record.rating,
-        "title": _clean_text(record.title),
-        "body": _clean_text(record.body) or "",
-        "language": _clean_text(record.language),
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-        "permalink": _clean_text(record.permalink),
-        "app_version": _clean_text(record.app_version),
-        "device": _clean_text(record.device),
-        "territory": _clean_text(record.territory),
-        "location": _clean_text(record.location),
-        "parent_id": _clean_text(record.parent_id),
-        "parent_text": _clean_text(record.parent_text),
-        "extra": record.extra or None,
-        "raw": dict(record.raw) if raw is None else raw,
-        "content_hash": content_hash(record),
-    }
+_VALUE_NAMES = (
+    "author",
+    "author_id",
+    "rating",
+    "title",
+    "body",
+    "language",
+    "created_at",
+    "updated_at",
+    "permalink",
+    "app_version",
+    "device",
+    "territory",
+    "location",
+    "parent_id",
+    "parent_text",
+    "extra",
+    "raw",
+    "content_hash",
+)
+
+
+def _value_tuple(record: Review, raw: str | dict[str, Any]) -> tuple[Any, ...]:
+    """A record's column values in `_VALUE_NAMES` order."""
+    clean = _clean_text
+    return (
+        clean(record.author),
+        clean(record.author_id),
+        record.rating,
+        clean(record.title),
+        clean(record.body) or "",
+        clean(record.language),
+        record.created_at,
+        record.updated_at,
+        clean(record.permalink),
+        clean(record.app_version),
+        clean(record.device),
+        clean(record.territory),
+        clean(record.location),
+        clean(record.parent_id),
+        clean(record.parent_text),
+        record.extra or None,
+        raw,
+        content_hash(record),
+    )
+
+
+def _item_values(record: Review) -> dict[str, Any]:
+    """Column values of a record, its raw payload as a dict (for updates)."""
+    return dict(zip(_VALUE_NAMES, _value_tuple(record, dict(record.raw)), strict=True))
 
 
 def _content_time(record: Review) -> datetime | None:
@@ -338,7 +376,7 @@ def _ingest_batch(
     known_replies = _known_replies(session, [row.id for row in existing.values()])
 
     new_records = [r for key, r in valid.items() if key not in existing]
-    events: list[dict[str, Any]] = []
+    events: list[tuple[Any, ...]] = []
     replies: list[dict[str, Any]] = []
     if new_records:
         ids = _insert_items(session, account, new_records, raw_texts, now)
@@ -422,7 +460,7 @@ def _ingest_batch(
         )
     connection = session.connection()
     insert_rows(connection, Reply.__table__, replies)  # type: ignore[attr-defined]
-    insert_rows(connection, Event.__table__, events)  # type: ignore[attr-defined]
+    insert_tuples(connection, Event.__table__, _EVENT_NAMES, events)  # type: ignore[attr-defined]
     return report
 
 
@@ -488,6 +526,19 @@ def _has_reply(record: Review) -> bool:
     return record.reply is not None and record.reply.text.strip() != ""
 
 
+_NEW_ITEM_NAMES = (
+    *_VALUE_NAMES,
+    "platform",
+    "account_id",
+    "external_id",
+    "first_seen_at",
+    "clock_started_at",
+    "status",
+    "revision",
+    "version",
+)
+
+
 def _insert_items(
     session: Session,
     account: SourceAccount,
@@ -495,27 +546,35 @@ def _insert_items(
     raw_texts: Mapping[str, str],
     now: datetime,
 ) -> list[int]:
-    """Insert new items with one executemany, then read their ids back in one query
-    (RETURNING with ordered executemany runs row by row on SQLite)."""
+    """Insert new items with one executemany and return their ids in order (RETURNING with
+    an ordered executemany runs row by row on SQLite)."""
+    platform, account_id = account.platform, account.id
     rows = [
-        {
-            **_item_values(rec, raw_texts[rec.external_id]),
-            "platform": account.platform,
-            "account_id": account.id,
-            "external_id": rec.external_id,
-            "first_seen_at": now,
-            "clock_started_at": rec.created_at or rec.updated_at or now,
-            "status": ItemStatus.REPLIED
-            if _has_reply(rec) and _reply_answers(rec)
-            else ItemStatus.NEW,
-            "revision": 1,
-            "version": 1,
-        }
+        (
+            *_value_tuple(rec, raw_texts[rec.external_id]),
+            platform,
+            account_id,
+            rec.external_id,
+            now,
+            rec.created_at or rec.updated_at or now,
+            ItemStatus.REPLIED if _has_reply(rec) and _reply_answers(rec) else ItemStatus.NEW,
+            1,
+            1,
+        )
         for rec in records
     ]
     table = Item.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    insert_rows(connection, table, rows, json_text=("raw",))
+    sqlite = connection.dialect.name == "sqlite"
+    top = sa.select(sa.func.max(table.c.id))
+    before = (connection.execute(top).scalar() or 0) if sqlite else 0
+    insert_tuples(connection, table, _NEW_ITEM_NAMES, rows, json_text=("raw",))
+    if sqlite and connection.execute(top).scalar() == before + len(rows):
+        # SQLite gives each new row the highest id plus one, and this transaction writes
+        # alone (a stale snapshot could not have inserted): the ids are the next ones, in
+        # order. (Not so once ids reach 2**63 - 1: then the count differs, and the query
+        # below reads them.)
+        return list(range(before + 1, before + len(rows) + 1))
     ids: dict[str, int] = dict(
         connection.execute(
             sa.select(table.c.external_id, table.c.id).where(
@@ -528,10 +587,14 @@ def _insert_items(
     return [ids[rec.external_id] for rec in records]
 
 
+_EVENT_NAMES = ("item_id", "kind", "actor", "at", "data")
+
+
 def _event(
     item_id: int, kind: EventKind, actor: str, at: datetime, data: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {"item_id": item_id, "kind": kind, "actor": actor, "at": at, "data": data}
+) -> tuple[Any, ...]:
+    """An event row in `_EVENT_NAMES` order."""
+    return (item_id, kind, actor, at, data)
 
 
 def _platform_reply(item_id: int, record: Review, now: datetime) -> dict[str, Any]:
@@ -561,7 +624,7 @@ def _platform_reply(item_id: int, record: Review, now: datetime) -> dict[str, An
     }
 
 
-def _reply_event(item_id: int, record: Review, now: datetime) -> dict[str, Any]:
+def _reply_event(item_id: int, record: Review, now: datetime) -> tuple[Any, ...]:
     assert record.reply is not None
     reply_time = record.reply.replied_at
     return _event(

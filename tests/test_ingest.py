@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from inbox.bulk import sqlite_utc_text
 from inbox.db import session_scope
 from inbox.ingest import IngestReport, content_hash, ensure_account, ingest
 from inbox.models import Event, Item, Quarantine, Reply, SourceAccount
@@ -287,3 +293,73 @@ def test_a_status_set_while_a_poll_runs_is_not_overwritten(postgres_url: str) ->
     assert sorted(kinds) == ["escalated", "received", "replied"]
     assert item.version == 3  # one bump each: the escalation and the poll
     engine.dispose()
+
+
+def _events_point_at_their_items(engine: Engine) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT item.external_id, event.data FROM event"
+                " JOIN item ON item.id = event.item_id WHERE event.kind = 'received'"
+            )
+        ).all()
+        stored = set(conn.execute(sa.text("SELECT external_id FROM item")).scalars())
+    assert {ext for ext, _ in rows} == stored - {"top"}
+
+
+def test_new_item_ids_are_read_back_when_sqlite_picks_them_at_random(
+    sqlite_engine: Engine,
+) -> None:
+    """Ingest takes the next ids as its own; once the highest id is taken SQLite picks
+    new ids at random, and ingest reads them back instead."""
+    run(sqlite_engine, [review(f"a{i}") for i in range(30)])
+    _events_point_at_their_items(sqlite_engine)
+    names = [c.name for c in Item.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+    copied = ", ".join("'top'" if n == "external_id" else n for n in names)
+    with sqlite_engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO item (id, {', '.join(names)}) SELECT {2**63 - 1}, {copied} FROM item"
+            " LIMIT 1"
+        )
+    report = run(sqlite_engine, [review(f"b{i}") for i in range(40)])
+    assert report.new == 40
+    _events_point_at_their_items(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        ids = conn.execute(sa.text("SELECT id FROM item WHERE external_id LIKE 'b%'")).scalars()
+        assert any(i > 2**32 for i in ids)  # really at random
+    assert sorted(report.changed_ids) == sorted(
+        i for i in _ids(sqlite_engine) if i > 30 and i != 2**63 - 1
+    )
+
+
+def _ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT id FROM item")).scalars())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.none() | st.text(),
+    body=st.text(),
+    rating=st.none() | st.integers(1, 5),
+)
+def test_content_hash_is_the_json_of_the_words_and_stars(
+    title: str | None, body: str, rating: int | None
+) -> None:
+    """The hash written without the JSON encoder hashes the encoder's own text (stored
+    hashes stay valid: a changed formula would make every stored item look edited)."""
+    record = review("h", body=body, title=title, rating=rating)
+    text = json.dumps([title or "", body, rating], ensure_ascii=False)
+    assert content_hash(record) == hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
+    )
+)
+def test_bulk_datetime_text_is_what_sqlalchemy_stores(moment: datetime) -> None:
+    column_type = Item.__table__.c.created_at.type  # type: ignore[attr-defined]
+    expected = column_type._cached_bind_processor(sqlite.dialect())(moment)
+    assert sqlite_utc_text(moment) == expected
