@@ -104,6 +104,7 @@ def sqlite_utils(n: int, folder: Path) -> float:
 
 
 def inbox_ingest(n: int, folder: Path, classify: bool = False) -> float:
+    from inbox import heap
     from inbox.classify import classify_items, get_classifier
     from inbox.config import Config
     from inbox.db import create_db_engine, session_scope, upgrade
@@ -113,6 +114,7 @@ def inbox_ingest(n: int, folder: Path, classify: bool = False) -> float:
     engine = create_db_engine(str(folder / ("inbox-c.db" if classify else "inbox.db")))
     upgrade(engine)
     classifier = get_classifier(Config()) if classify else None
+    heap.enable()  # as the `inbox` command does at start and once the model is loaded
     started = time.perf_counter()  # after imports, migrations and loading the model
     for chunk in reviews(n):
         with session_scope(engine) as session:

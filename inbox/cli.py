@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
-from inbox import __version__
+from inbox import __version__, heap
 from inbox.config import (
     Config,
     database_url,
@@ -216,7 +216,9 @@ def _classifier(state: State) -> Classifier:
 
     if not model_path(state.config).is_file():
         err.print("Training the classifier on the seed corpus (first use only)...")
-    return get_classifier(state.config)
+    classifier = get_classifier(state.config)
+    heap.settle()  # the model lives as long as the process
+    return classifier
 
 
 def _progress() -> Progress:
@@ -614,6 +616,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: maps errors to one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    heap.enable()
     try:
         app.main(args=args, prog_name="inbox", standalone_mode=False)
     except click.exceptions.Exit as exc:
