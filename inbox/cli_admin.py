@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 
 from inbox.cli import State, db, out, pass_state
+from inbox.errors import DatabaseError
 
 
 @db.command("backup")
@@ -25,13 +27,20 @@ def db_backup(state: State, path: Path) -> None:
 @db.command("reindex")
 @pass_state
 def db_reindex(state: State) -> None:
-    """Rebuild the text search index from every item (SQLite; PostgreSQL keeps its own)."""
+    """Rebuild the text search index from every item (PostgreSQL: make missing trigram
+    indexes)."""
     from inbox.textindex import reindex
 
     engine = state.engine()
-    with engine.begin() as connection:
-        done = reindex(connection)
-    if engine.dialect.name != "sqlite":
-        out.print("PostgreSQL keeps its trigram indexes itself: nothing to rebuild.")
-    else:
-        out.print(f"Indexed the text of {done:,} items for search.", markup=False)
+    try:
+        with engine.begin() as connection:
+            done = reindex(connection)
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(
+            f"cannot build the search index: {str(exc.orig).strip()}. On PostgreSQL a "
+            "superuser (or the database owner, pg_trgm being trusted) must allow "
+            "CREATE EXTENSION pg_trgm; search scans every item until then."
+        ) from None
+    finally:
+        engine.dispose()
+    out.print(f"Indexed the text of {done:,} items for search.", markup=False)

@@ -53,7 +53,11 @@ def index_pending(connection: Connection) -> int:
 
 
 def reindex(connection: Connection) -> int:
-    """Rebuild the index from every item (`inbox db reindex`); returns how many."""
+    """Rebuild the index from every item (`inbox db reindex`); returns how many items it
+    covers. On PostgreSQL, make the trigram indexes if they are missing (migration 0005
+    skips them when the role may not create pg_trgm; run this again once it may)."""
+    if connection.dialect.name == "postgresql":
+        return _postgres_trigram_indexes(connection)
     if connection.dialect.name != "sqlite" or not _has_state(connection):
         return 0
     connection.exec_driver_sql(
@@ -68,3 +72,14 @@ def _has_state(connection: Connection) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (STATE_TABLE,)
     ).first()
     return found is not None
+
+
+def _postgres_trigram_indexes(connection: Connection) -> int:
+    """The indexes of migration 0005; a DatabaseError names what the role lacks."""
+    connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for column in _COLUMNS:
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_item_{column}_trgm ON item "
+            f"USING gin ({column} gin_trgm_ops)"
+        )
+    return int(connection.exec_driver_sql("SELECT count(*) FROM item").scalar_one())

@@ -465,6 +465,23 @@ def test_postgres_has_trigram_indexes(postgres_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.postgres
+def test_db_reindex_makes_missing_trigram_indexes_on_postgres(postgres_url: str) -> None:
+    """Made when pg_trgm could not be created at upgrade, once the role may."""
+    engine = create_db_engine(postgres_url)
+    upgrade(engine)
+    add(engine, CORPUS, "c")
+    with engine.begin() as conn:
+        for column in ("title", "body", "author"):
+            conn.exec_driver_sql(f"DROP INDEX ix_item_{column}_trgm")
+    result = CliRunner().invoke(cli.app, ["--db", postgres_url, "db", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert f"Indexed the text of {len(CORPUS)} items" in result.output
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("item")}
+    assert {"ix_item_title_trgm", "ix_item_body_trgm", "ix_item_author_trgm"} <= indexes
+    engine.dispose()
+
+
 # Characters that differ between LIKE and a Unicode-folding index, that FTS5 or LIKE treat
 # as syntax, and a few scripts: the property test draws texts and searches from them.
 ALPHABET = st.sampled_from(
