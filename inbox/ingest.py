@@ -366,6 +366,7 @@ def _ingest_batch(
                 col(Item.body),
                 col(Item.rating),
                 col(Item.revision),
+                col(Item.author),
             ).where(
                 col(Item.account_id) == account_id,
                 col(Item.platform) == account.platform,
@@ -378,6 +379,7 @@ def _ingest_batch(
     new_records = [r for key, r in valid.items() if key not in existing]
     events: list[tuple[Any, ...]] = []
     replies: list[dict[str, Any]] = []
+    refreshed: list[tuple[Any, dict[str, Any]]] = []
     if new_records:
         ids = _insert_items(session, account, new_records, raw_texts, now)
         received = {"origin": origin}  # one object for the batch: serialized once
@@ -408,7 +410,7 @@ def _ingest_batch(
         if not edited and not reply_new:
             if values["raw"] != row.raw:
                 # Likes, device details, pagination noise: keep the newest payload, no event.
-                session.execute(sa.update(Item).where(col(Item.id) == row.id).values(**values))
+                refreshed.append((row, values))
             report.unchanged += 1
             continue
         status = row.status
@@ -458,10 +460,39 @@ def _ingest_batch(
                 version=col(Item.version) + 1,
             )
         )
+    _refresh_metadata(session, refreshed)
     connection = session.connection()
     insert_rows(connection, Reply.__table__, replies)  # type: ignore[attr-defined]
     insert_tuples(connection, Event.__table__, _EVENT_NAMES, events)  # type: ignore[attr-defined]
     return report
+
+
+# Equal when the content hash is: left out of a metadata refresh, so that the update does not
+# name the text columns and fire the search index's trigger (whose statement journal costs).
+_HASHED = frozenset({"title", "body", "rating", "content_hash"})
+
+
+def _refresh_metadata(session: Session, refreshed: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Store the newest payload and metadata of unchanged items: one executemany for those
+    whose author is as stored, one for those whose author changed (a search index edit)."""
+    by_author: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
+    for row, values in refreshed:
+        author_changed = values["author"] != row.author
+        params = {k: v for k, v in values.items() if k not in _HASHED}
+        if not author_changed:
+            del params["author"]
+        by_author[author_changed].append({**params, "item_id": row.id})
+    for rows in by_author.values():
+        if not rows:
+            continue
+        names = [name for name in rows[0] if name != "item_id"]
+        table = Item.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("item_id"))
+            .values({name: sa.bindparam(name) for name in names}),
+            rows,
+        )
 
 
 def _sort_time(record: Review) -> float:

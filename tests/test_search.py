@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -401,6 +402,29 @@ def test_property_any_mix_of_writes_keeps_search_exact(
         for text in ("refund", "late", "पैसा", "👍", "otp"):
             expected = like_ids(sqlite_engine, text)
             assert searched(svc, text)["queue_page"] == expected, (op, text)
+
+
+def test_a_poll_that_only_refreshes_metadata_keeps_search_in_step(engine: Engine) -> None:
+    """Unchanged texts with a newer payload are stored in one batch; a renamed author (not
+    part of the content hash) is searchable under the new name at once."""
+    texts = [(None, f"Pickup number {i} was fine", f"Author {i}") for i in range(6)]
+    add(engine, texts, "m")
+    renamed = [(t, b, f"Renamed {i}" if i % 2 else a) for i, (t, b, a) in enumerate(texts)]
+    with session_scope(engine) as s:
+        account = ensure_account(s, "play", Platform.GOOGLE_PLAY, "in.resello.app")
+        records = [
+            replace(review(f"m-{i}", *t), raw={"id": f"m-{i}", "likes": 3})
+            for i, t in enumerate(renamed)
+        ]
+        report = ingest(s, account, records, now=NOW)
+    assert (report.unchanged, report.updated) == (6, 0)
+    svc = InboxService(engine, Config(), clock=lambda: NOW)
+    for text in ("renamed", "author 1", "author 2", "pickup number"):
+        assert searched(svc, text)["queue_page"] == like_ids(engine, text), text
+    assert svc.count_queue(ItemFilter(text="renamed")) == 3
+    with engine.connect() as conn:
+        raws = conn.execute(sa.select(col(Item.raw))).scalars().all()
+    assert all(raw["likes"] == 3 for raw in raws)
 
 
 def test_nul_characters_match_as_like_sees_them(sqlite_engine: Engine) -> None:
