@@ -457,6 +457,32 @@ async def test_filter_bar_and_search(inbox) -> None:
         assert "filter account appstore · language en" in shown(screen.query_one(ViewBar))
 
 
+async def test_a_focus_change_draws_only_the_cursor_row_again(inbox, monkeypatch) -> None:
+    engine, _ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.inbox.query_one(QueueTable)
+        selected = table.selected_id
+        drawn: list[int] = []
+        line = QueueTable._line
+
+        def counting(self: QueueTable, row):  # type: ignore[no-untyped-def]
+            drawn.append(row.id)
+            return line(self, row)
+
+        monkeypatch.setattr(QueueTable, "_line", counting)
+        await pilot.press("slash")  # focus leaves the queue: its cursor turns grey
+        await settle(pilot)
+        assert not table.has_focus
+        assert drawn == [selected]
+        await pilot.press("escape")  # and comes back: that strip is still cached
+        await settle(pilot)
+        assert table.has_focus
+        assert drawn == [selected]
+        assert len(table.items) > 1
+
+
 async def test_live_refresh_keeps_the_selected_item(inbox) -> None:
     engine, ids = inbox
     app = app_for(engine)

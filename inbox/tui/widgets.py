@@ -374,12 +374,18 @@ class QueueTable(ScrollView, can_focus=True):
             self.move_cursor(index)
 
     def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self._refresh_cursor()
 
     def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self._refresh_cursor()
+
+    def _refresh_cursor(self) -> None:
+        """Focus changes the cursor row's colour only (its strips are cached per focus
+        state): that row is drawn again, not the whole table. Enter in the search field
+        moves focus here just before the results arrive, and a full repaint of the old
+        rows then competed with the search for the processor."""
+        top = round(self.scroll_offset.y)
+        self.refresh(Region(0, self.cursor_row - top + 1, self.size.width, 1))
 
 
 class DetailPane(ScrollView, can_focus=True):
