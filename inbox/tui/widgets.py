@@ -4,10 +4,11 @@ the database work (in workers) through the service layer."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Grid
+from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -373,17 +375,34 @@ class QueueTable(ScrollView, can_focus=True):
                 self.post_message(self.ItemChosen())
             self.move_cursor(index)
 
-    def on_focus(self) -> None:
-        self._refresh_cursor()
+    # Focus changes the cursor row's colour only (its strips are cached per focus state):
+    # that row is drawn again, not the whole table. Enter in the search field moves focus
+    # here just before the results arrive, and a full repaint of the old rows then competed
+    # with the search for the processor. Textual's `focus()`, `_on_focus` and `_on_blur`
+    # each repaint the whole widget, so these three do what they do without that.
+    def focus(self, scroll_visible: bool = True) -> Self:
+        def set_focus() -> None:
+            with contextlib.suppress(NoScreen):
+                self.screen.set_focus(self, scroll_visible=scroll_visible)
 
-    def on_blur(self) -> None:
+        self.app.call_later(set_focus)
+        return self
+
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Widget._on_focus: the same, plus a full repaint
+        self.has_focus = True
         self._refresh_cursor()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()  # Widget._on_blur: the same, plus a full repaint
+        self.has_focus = False
+        self._refresh_cursor()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def _refresh_cursor(self) -> None:
-        """Focus changes the cursor row's colour only (its strips are cached per focus
-        state): that row is drawn again, not the whole table. Enter in the search field
-        moves focus here just before the results arrive, and a full repaint of the old
-        rows then competed with the search for the processor."""
         top = round(self.scroll_offset.y)
         self.refresh(Region(0, self.cursor_row - top + 1, self.size.width, 1))
 
