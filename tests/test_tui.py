@@ -492,6 +492,44 @@ async def test_a_focus_change_draws_only_the_cursor_row_again(inbox, monkeypatch
         assert len(table.items) > 1
 
 
+async def test_a_new_page_shows_its_selected_item_at_once_read_once(inbox, monkeypatch) -> None:
+    engine, ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        read: list[int] = []
+        shown_with_page: list[int | None] = []
+        get_item, page_loaded = screen.service.get_item, InboxScreen._page_loaded
+
+        def counting_get_item(item_id: int):  # type: ignore[no-untyped-def]
+            read.append(item_id)
+            return get_item(item_id)
+
+        def checking_page_loaded(self: InboxScreen, *args, **kwargs):  # type: ignore[no-untyped-def]
+            page_loaded(self, *args, **kwargs)
+            shown_with_page.append(self.detail.item.id if self.detail else None)
+
+        await pilot.press("j")  # on the second row: gp-1
+        await settle(pilot)
+        monkeypatch.setattr(screen.service, "get_item", counting_get_item)
+        monkeypatch.setattr(InboxScreen, "_page_loaded", checking_page_loaded)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+        assert queue_ids(screen) == [ids["as-1"], ids["gp-2"]]
+        # gp-1 is not among the results: the second row is selected, gp-2. The page brought
+        # it along and showed it in the same turn; the highlight that follows found it
+        # shown and read nothing more.
+        assert screen.query_one(QueueTable).selected_id == ids["gp-2"]
+        assert shown_with_page == [ids["gp-2"]]
+        assert read == [ids["gp-2"]]
+        assert "Smooth pickup" in detail_text(screen)
+        await pilot.press("k")  # moving on still reads the item
+        await settle(pilot)
+        assert read == [ids["gp-2"], ids["as-1"]]
+        assert "Where is my money??" in detail_text(screen)
+
+
 async def test_live_refresh_keeps_the_selected_item(inbox) -> None:
     engine, ids = inbox
     app = app_for(engine)
