@@ -478,17 +478,30 @@ async def test_a_focus_change_draws_only_the_cursor_row_again(inbox, monkeypatch
             asked.append(y)
             return render_line(self, y)
 
+        scrollbar = table.vertical_scrollbar
+        scrollbar_drawn: list[bool] = []
+        scrollbar_render = type(scrollbar).render
+
+        def counting_scrollbar_render(self):  # type: ignore[no-untyped-def]
+            scrollbar_drawn.append(self is scrollbar)
+            return scrollbar_render(self)
+
         monkeypatch.setattr(QueueTable, "_line", counting_line)
         monkeypatch.setattr(QueueTable, "render_line", counting_render_line)
+        monkeypatch.setattr(type(scrollbar), "render", counting_scrollbar_render)
         cursor_line = table.cursor_row - round(table.scroll_offset.y) + 1
+        cursor_colours = set()
         for key, focused in (("enter", True), ("slash", False), ("enter", True)):
             await pilot.press(key)  # enter: the (unchanged) search, on to the queue
             await settle(pilot)
             assert table.has_focus is focused
             assert set(asked) == {cursor_line}
             asked.clear()
+            cursor_colours.add(next(iter(table.render_line(cursor_line))).style)
         # The cursor row in each colour was drawn before the filter bar opened, or once now.
         assert set(made) <= {table.selected_id}
+        assert len(cursor_colours) == 2
+        assert not any(scrollbar_drawn)
         assert len(table.items) > 1
 
 

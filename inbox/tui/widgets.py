@@ -231,14 +231,15 @@ class QueueTable(ScrollView, can_focus=True):
         return Text(f"{meta:{width}}  {'Themes':{themes}}  Text", no_wrap=True, end="")
 
     def render_line(self, y: int) -> Strip:
+        # The widget's style is worked out from its ancestors on every call: only when a
+        # line is drawn, not for a cached one (the caches are cleared when it changes).
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("queue--header")
-            return self._strip(self._header(), width, base + header)
+            return self._strip(self._header(), width, self.rich_style + header)
         index = round(self.scroll_offset.y) + y - 1
         if not 0 <= index < len(self.items):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         row = self.items[index]
         selected = index == self.cursor_row
         focused = selected and self.has_focus
@@ -249,7 +250,7 @@ class QueueTable(ScrollView, can_focus=True):
             if selected:
                 name = "queue--cursor" if focused else "queue--cursor-blurred"
                 cursor = self.get_component_rich_style(name)
-            cached = self._strip(self._line(row), width, base, cursor)
+            cached = self._strip(self._line(row), width, self.rich_style, cursor)
             self._strips[key] = cached
         return cached
 
@@ -401,6 +402,11 @@ class QueueTable(ScrollView, can_focus=True):
         self._refresh_cursor()
         if self.parent is not None:
             self.parent.post_message(events.DescendantBlur(self))
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Textual restyles a widget whose focus changed, in case a `:focus` rule applies;
+        none does to the queue (its cursor's colours are component classes, read when the
+        row is drawn), and that restyle redraws the queue's scrollbar every time."""
 
     def _refresh_cursor(self) -> None:
         top = round(self.scroll_offset.y)
