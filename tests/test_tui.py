@@ -505,6 +505,29 @@ async def test_a_focus_change_draws_only_the_cursor_row_again(inbox, monkeypatch
         assert len(table.items) > 1
 
 
+async def test_a_theme_change_redraws_the_queue_and_the_detail_in_its_colours(inbox) -> None:
+    engine, _ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        table = app.inbox.query_one(QueueTable)
+        pane = app.inbox.query_one(DetailPane)
+        # A line below the queue's last row, one below the detail's text.
+        lines = [(table, len(table.items) + 3), (pane, pane.size.height - 1)]
+        assert len(pane.text.wrap(app.console, pane.size.width)) < pane.size.height - 1
+
+        def backgrounds() -> list[object]:
+            return [next(iter(widget.render_line(y))).style.bgcolor for widget, y in lines]
+
+        dark = backgrounds()
+        assert dark == [table.rich_style.bgcolor, pane.rich_style.bgcolor]
+        app.theme = "textual-light"
+        await settle(pilot)
+        light = backgrounds()
+        assert light == [table.rich_style.bgcolor, pane.rich_style.bgcolor]
+        assert light != dark
+
+
 async def test_a_new_page_shows_its_selected_item_at_once_read_once(inbox, monkeypatch) -> None:
     engine, ids = inbox
     app = app_for(engine)

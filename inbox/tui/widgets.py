@@ -138,6 +138,7 @@ class QueueTable(ScrollView, can_focus=True):
         # Keyed by the row itself (and its reply state), so any change makes a new entry.
         self._texts: LRUCache[tuple[ItemRow, str | None], list[Text]] = LRUCache(4000)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(4000)
+        self._base: Style | None = None  # the widget's style, kept as long as the strips
         self._drawn_for: tuple[object, ...] | None = None
 
     # ----- geometry ----------------------------------------------------------------------
@@ -163,6 +164,7 @@ class QueueTable(ScrollView, can_focus=True):
         if old != (self._compact, self._text_width):
             self._texts.clear()
             self._strips.clear()
+            self._base = None
         self._update_virtual_size()
         self.refresh()
 
@@ -230,16 +232,22 @@ class QueueTable(ScrollView, can_focus=True):
         themes = 10 if self._compact else 20
         return Text(f"{meta:{width}}  {'Themes':{themes}}  Text", no_wrap=True, end="")
 
+    @property
+    def _base_style(self) -> Style:
+        """The widget's style. Textual works it out from the ancestors on every call: here,
+        once for as long as the drawn rows are kept (both go when the theme changes)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
-        # The widget's style is worked out from its ancestors on every call: only when a
-        # line is drawn, not for a cached one (the caches are cleared when it changes).
         width = self.scrollable_content_region.width
         if y == 0:
             header = self.get_component_rich_style("queue--header")
-            return self._strip(self._header(), width, self.rich_style + header)
+            return self._strip(self._header(), width, self._base_style + header)
         index = round(self.scroll_offset.y) + y - 1
         if not 0 <= index < len(self.items):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         row = self.items[index]
         selected = index == self.cursor_row
         focused = selected and self.has_focus
@@ -250,7 +258,7 @@ class QueueTable(ScrollView, can_focus=True):
             if selected:
                 name = "queue--cursor" if focused else "queue--cursor-blurred"
                 cursor = self.get_component_rich_style(name)
-            cached = self._strip(self._line(row), width, self.rich_style, cursor)
+            cached = self._strip(self._line(row), width, self._base_style, cursor)
             self._strips[key] = cached
         return cached
 
@@ -294,6 +302,7 @@ class QueueTable(ScrollView, can_focus=True):
             self._drawn_for = drawn_for
             self._texts.clear()
             self._strips.clear()
+            self._base = None
         self.reply_states = dict(reply_states)
         self.items = list(rows)
         self._update_virtual_size()
@@ -432,6 +441,7 @@ class DetailPane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = Text()
         self._lines: list[Strip] = []
+        self._blank = Strip.blank(0)  # below the text
         self._wrapped_at = -1
 
     def show(self, text: Text, *, keep_scroll: bool = False) -> None:
@@ -448,8 +458,10 @@ class DetailPane(ScrollView, can_focus=True):
             return
         console = self.app.console
         options = console.options.update_width(width)
-        lines = console.render_lines(self.text, options, style=self.rich_style, pad=True)
+        style = self.rich_style  # worked out from the ancestors: once, not once a line
+        lines = console.render_lines(self.text, options, style=style, pad=True)
         self._lines = [Strip(line, width) for line in lines]
+        self._blank = Strip.blank(width, style)
         self._wrapped_at = width
         set_virtual_height(self, width, len(self._lines))
 
@@ -457,13 +469,15 @@ class DetailPane(ScrollView, can_focus=True):
         self._wrap()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._wrap()  # once a repaint, not once a line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        self._wrap()
         index = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(width, self.rich_style)
+        return self._blank
 
 
 class KeyBar(Static):
