@@ -528,6 +528,30 @@ async def test_a_theme_change_redraws_the_queue_and_the_detail_in_its_colours(in
         assert light != dark
 
 
+async def test_enter_in_the_search_moves_focus_before_the_search_starts(inbox, monkeypatch) -> None:
+    engine, ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        table = screen.query_one(QueueTable)
+        focus_at_reload: list[bool] = []
+        reload_queue = InboxScreen.reload_queue
+
+        def recording_reload(self: InboxScreen, select: int | None = None) -> None:
+            focus_at_reload.append(self.focused is table)
+            reload_queue(self, select)
+
+        monkeypatch.setattr(InboxScreen, "reload_queue", recording_reload)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+        # One reload (typing's own search waits for a pause Enter cut short), with the
+        # queue already focused: its new cursor colour and the filter line share a repaint.
+        assert focus_at_reload == [True]
+        assert table.has_focus
+        assert queue_ids(screen) == [ids["as-1"], ids["gp-2"]]
+
+
 async def test_a_new_page_shows_its_selected_item_at_once_read_once(inbox, monkeypatch) -> None:
     engine, ids = inbox
     app = app_for(engine)

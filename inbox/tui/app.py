@@ -841,7 +841,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(FilterBar.Applied)
     def _filters_applied(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)  # now: `Widget.focus` waits a turn of the app's loop
 
     # ----- the rest ----------------------------------------------------------------------
     def action_sources(self) -> None:

@@ -769,8 +769,11 @@ class FilterBar(Grid):
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
-        self._changed()
+        # On to the results first: the screen then moves focus in the same turn as the
+        # search starts, and both are drawn in one repaint rather than two frames apart
+        # (the second of which could hold back the results' repaint by a frame).
         self.post_message(self.Applied())
+        self._changed()
 
     @on(Input.Changed, "#f-text")
     def _text_changed(self, event: Input.Changed) -> None:
