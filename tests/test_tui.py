@@ -457,6 +457,139 @@ async def test_filter_bar_and_search(inbox) -> None:
         assert "filter account appstore · language en" in shown(screen.query_one(ViewBar))
 
 
+async def test_a_focus_change_draws_only_the_cursor_row_again(inbox, monkeypatch) -> None:
+    engine, _ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        table = screen.query_one(QueueTable)
+        await pilot.press("slash")  # the filter bar opens: a layout change, every row drawn
+        await settle(pilot)
+        made: list[int] = []  # rows formatted (not cached)
+        asked: list[int] = []  # screen lines of the queue drawn
+        line, render_line = QueueTable._line, QueueTable.render_line
+
+        def counting_line(self: QueueTable, row):  # type: ignore[no-untyped-def]
+            made.append(row.id)
+            return line(self, row)
+
+        def counting_render_line(self: QueueTable, y: int):  # type: ignore[no-untyped-def]
+            asked.append(y)
+            return render_line(self, y)
+
+        scrollbar = table.vertical_scrollbar
+        scrollbar_drawn: list[bool] = []
+        scrollbar_render = type(scrollbar).render
+
+        def counting_scrollbar_render(self):  # type: ignore[no-untyped-def]
+            scrollbar_drawn.append(self is scrollbar)
+            return scrollbar_render(self)
+
+        monkeypatch.setattr(QueueTable, "_line", counting_line)
+        monkeypatch.setattr(QueueTable, "render_line", counting_render_line)
+        monkeypatch.setattr(type(scrollbar), "render", counting_scrollbar_render)
+        cursor_line = table.cursor_row - round(table.scroll_offset.y) + 1
+        cursor_colours = set()
+        for key, focused in (("enter", True), ("slash", False), ("enter", True)):
+            await pilot.press(key)  # enter: the (unchanged) search, on to the queue
+            await settle(pilot)
+            assert table.has_focus is focused
+            assert set(asked) == {cursor_line}
+            asked.clear()
+            cursor_colours.add(next(iter(table.render_line(cursor_line))).style)
+        # The cursor row in each colour was drawn before the filter bar opened, or once now.
+        assert set(made) <= {table.selected_id}
+        assert len(cursor_colours) == 2
+        assert not any(scrollbar_drawn)
+        assert len(table.items) > 1
+
+
+async def test_a_theme_change_redraws_the_queue_and_the_detail_in_its_colours(inbox) -> None:
+    engine, _ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        table = app.inbox.query_one(QueueTable)
+        pane = app.inbox.query_one(DetailPane)
+        # A line below the queue's last row, one below the detail's text.
+        lines = [(table, len(table.items) + 3), (pane, pane.size.height - 1)]
+        assert len(pane.text.wrap(app.console, pane.size.width)) < pane.size.height - 1
+
+        def backgrounds() -> list[object]:
+            return [next(iter(widget.render_line(y))).style.bgcolor for widget, y in lines]
+
+        dark = backgrounds()
+        assert dark == [table.rich_style.bgcolor, pane.rich_style.bgcolor]
+        app.theme = "textual-light"
+        await settle(pilot)
+        light = backgrounds()
+        assert light == [table.rich_style.bgcolor, pane.rich_style.bgcolor]
+        assert light != dark
+
+
+async def test_enter_in_the_search_moves_focus_before_the_search_starts(inbox, monkeypatch) -> None:
+    engine, ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        table = screen.query_one(QueueTable)
+        focus_at_reload: list[bool] = []
+        reload_queue = InboxScreen.reload_queue
+
+        def recording_reload(self: InboxScreen, select: int | None = None) -> None:
+            focus_at_reload.append(self.focused is table)
+            reload_queue(self, select)
+
+        monkeypatch.setattr(InboxScreen, "reload_queue", recording_reload)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+        # One reload (typing's own search waits for a pause Enter cut short), with the
+        # queue already focused: its new cursor colour and the filter line share a repaint.
+        assert focus_at_reload == [True]
+        assert table.has_focus
+        assert queue_ids(screen) == [ids["as-1"], ids["gp-2"]]
+
+
+async def test_a_new_page_shows_its_selected_item_at_once_read_once(inbox, monkeypatch) -> None:
+    engine, ids = inbox
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        read: list[int] = []
+        shown_with_page: list[int | None] = []
+        get_item, page_loaded = screen.service.get_item, InboxScreen._page_loaded
+
+        def counting_get_item(item_id: int):  # type: ignore[no-untyped-def]
+            read.append(item_id)
+            return get_item(item_id)
+
+        def checking_page_loaded(self: InboxScreen, *args, **kwargs):  # type: ignore[no-untyped-def]
+            page_loaded(self, *args, **kwargs)
+            shown_with_page.append(self.detail.item.id if self.detail else None)
+
+        await pilot.press("j")  # on the second row: gp-1
+        await settle(pilot)
+        monkeypatch.setattr(screen.service, "get_item", counting_get_item)
+        monkeypatch.setattr(InboxScreen, "_page_loaded", checking_page_loaded)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+        assert queue_ids(screen) == [ids["as-1"], ids["gp-2"]]
+        # gp-1 is not among the results: the second row is selected, gp-2. The page brought
+        # it along and showed it in the same turn; the highlight that follows found it
+        # shown and read nothing more.
+        assert screen.query_one(QueueTable).selected_id == ids["gp-2"]
+        assert shown_with_page == [ids["gp-2"]]
+        assert read == [ids["gp-2"]]
+        assert "Smooth pickup" in detail_text(screen)
+        await pilot.press("k")  # moving on still reads the item
+        await settle(pilot)
+        assert read == [ids["gp-2"], ids["as-1"]]
+        assert "Where is my money??" in detail_text(screen)
+
+
 async def test_live_refresh_keeps_the_selected_item(inbox) -> None:
     engine, ids = inbox
     app = app_for(engine)

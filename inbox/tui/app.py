@@ -159,7 +159,6 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         self.shown_generation = 0  # the queue on screen belongs to this reload
         self._picker: ViewPickerScreen | None = None
         self.figures: Figures | None = None
-        self._prefetched: ItemDetail | None = None  # read along with a new page
         # Spikes need a 4-week scan: read at most this often (they move by the day).
         self.spike_seconds = 300.0
         self._spikes: tuple[Spike, ...] = ()
@@ -294,14 +293,14 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         if generation != self._generation:
             return
         self.loaded_all = len(rows) < PAGE
-        self._prefetched = detail
         self.table.show_items(rows, states, self._row_context(), select=select)
         self.shown_generation = generation
-        shown = self.detail
-        if detail is not None and shown is not None and shown.item.id == detail.item.id:
-            # The same item stays selected, so no highlight follows: show the new reading.
-            self._prefetched = None
-            self._detail_loaded(detail, True)
+        if detail is not None and detail.item.id == self.table.selected_id:
+            # Shown now, not when the highlight message comes round: the rows and the detail
+            # reach the screen in the same repaint (the highlight then finds it shown).
+            if self.detail is None or self.detail.item.id != detail.item.id:
+                self.why = None
+            self._detail_loaded(detail, False)
         if self.loaded_all:
             self._counted(generation, len(rows))
         else:
@@ -349,12 +348,9 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
                 Text("Nothing here. Press 7 for every item, or f to change the filters.")
             )
             return
-        if self.detail is None or self.detail.item.id != event.item_id:
-            self.why = None
-        prefetched, self._prefetched = self._prefetched, None
-        if prefetched is not None and prefetched.item.id == event.item_id:
-            self._detail_loaded(prefetched, False)
-            return
+        if self.detail is not None and self.detail.item.id == event.item_id:
+            return  # shown already (a new page brings its selected item along)
+        self.why = None
         self.load_detail(event.item_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
@@ -845,7 +841,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(FilterBar.Applied)
     def _filters_applied(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)  # now: `Widget.focus` waits a turn of the app's loop
 
     # ----- the rest ----------------------------------------------------------------------
     def action_sources(self) -> None:

@@ -4,10 +4,11 @@ the database work (in workers) through the service layer."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Grid
+from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -136,6 +138,7 @@ class QueueTable(ScrollView, can_focus=True):
         # Keyed by the row itself (and its reply state), so any change makes a new entry.
         self._texts: LRUCache[tuple[ItemRow, str | None], list[Text]] = LRUCache(4000)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(4000)
+        self._base: Style | None = None  # the widget's style, kept as long as the strips
         self._drawn_for: tuple[object, ...] | None = None
 
     # ----- geometry ----------------------------------------------------------------------
@@ -161,6 +164,7 @@ class QueueTable(ScrollView, can_focus=True):
         if old != (self._compact, self._text_width):
             self._texts.clear()
             self._strips.clear()
+            self._base = None
         self._update_virtual_size()
         self.refresh()
 
@@ -228,15 +232,22 @@ class QueueTable(ScrollView, can_focus=True):
         themes = 10 if self._compact else 20
         return Text(f"{meta:{width}}  {'Themes':{themes}}  Text", no_wrap=True, end="")
 
+    @property
+    def _base_style(self) -> Style:
+        """The widget's style. Textual works it out from the ancestors on every call: here,
+        once for as long as the drawn rows are kept (both go when the theme changes)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("queue--header")
-            return self._strip(self._header(), width, base + header)
+            return self._strip(self._header(), width, self._base_style + header)
         index = round(self.scroll_offset.y) + y - 1
         if not 0 <= index < len(self.items):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._base_style)
         row = self.items[index]
         selected = index == self.cursor_row
         focused = selected and self.has_focus
@@ -247,7 +258,7 @@ class QueueTable(ScrollView, can_focus=True):
             if selected:
                 name = "queue--cursor" if focused else "queue--cursor-blurred"
                 cursor = self.get_component_rich_style(name)
-            cached = self._strip(self._line(row), width, base, cursor)
+            cached = self._strip(self._line(row), width, self._base_style, cursor)
             self._strips[key] = cached
         return cached
 
@@ -291,6 +302,7 @@ class QueueTable(ScrollView, can_focus=True):
             self._drawn_for = drawn_for
             self._texts.clear()
             self._strips.clear()
+            self._base = None
         self.reply_states = dict(reply_states)
         self.items = list(rows)
         self._update_virtual_size()
@@ -373,13 +385,41 @@ class QueueTable(ScrollView, can_focus=True):
                 self.post_message(self.ItemChosen())
             self.move_cursor(index)
 
-    def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
+    # Focus changes the cursor row's colour only (its strips are cached per focus state):
+    # that row is drawn again, not the whole table. Enter in the search field moves focus
+    # here just before the results arrive, and a full repaint of the old rows then competed
+    # with the search for the processor. Textual's `focus()`, `_on_focus` and `_on_blur`
+    # each repaint the whole widget, so these three do what they do without that.
+    def focus(self, scroll_visible: bool = True) -> Self:
+        def set_focus() -> None:
+            with contextlib.suppress(NoScreen):
+                self.screen.set_focus(self, scroll_visible=scroll_visible)
 
-    def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self.app.call_later(set_focus)
+        return self
+
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Widget._on_focus: the same, plus a full repaint
+        self.has_focus = True
+        self._refresh_cursor()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()  # Widget._on_blur: the same, plus a full repaint
+        self.has_focus = False
+        self._refresh_cursor()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Textual restyles a widget whose focus changed, in case a `:focus` rule applies;
+        none does to the queue (its cursor's colours are component classes, read when the
+        row is drawn), and that restyle redraws the queue's scrollbar every time."""
+
+    def _refresh_cursor(self) -> None:
+        top = round(self.scroll_offset.y)
+        self.refresh(Region(0, self.cursor_row - top + 1, self.size.width, 1))
 
 
 class DetailPane(ScrollView, can_focus=True):
@@ -401,6 +441,7 @@ class DetailPane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = Text()
         self._lines: list[Strip] = []
+        self._blank = Strip.blank(0)  # below the text
         self._wrapped_at = -1
 
     def show(self, text: Text, *, keep_scroll: bool = False) -> None:
@@ -417,8 +458,10 @@ class DetailPane(ScrollView, can_focus=True):
             return
         console = self.app.console
         options = console.options.update_width(width)
-        lines = console.render_lines(self.text, options, style=self.rich_style, pad=True)
+        style = self.rich_style  # worked out from the ancestors: once, not once a line
+        lines = console.render_lines(self.text, options, style=style, pad=True)
         self._lines = [Strip(line, width) for line in lines]
+        self._blank = Strip.blank(width, style)
         self._wrapped_at = width
         set_virtual_height(self, width, len(self._lines))
 
@@ -426,13 +469,15 @@ class DetailPane(ScrollView, can_focus=True):
         self._wrap()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._wrap()  # once a repaint, not once a line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        self._wrap()
         index = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(width, self.rich_style)
+        return self._blank
 
 
 class KeyBar(Static):
@@ -724,8 +769,11 @@ class FilterBar(Grid):
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
-        self._changed()
+        # On to the results first: the screen then moves focus in the same turn as the
+        # search starts, and both are drawn in one repaint rather than two frames apart
+        # (the second of which could hold back the results' repaint by a frame).
         self.post_message(self.Applied())
+        self._changed()
 
     @on(Input.Changed, "#f-text")
     def _text_changed(self, event: Input.Changed) -> None:
