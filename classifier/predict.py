@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from classifier.model import ItemText, ThemeModel, model_text
-from classifier.taxonomy import ESCALATION_PREFIX, Taxonomy
+from classifier.rulegate import fold
+from classifier.taxonomy import ESCALATION_PREFIX, EscalationReason, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,21 @@ class Prediction:
 
 def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
     """(reason id, matched text) for every escalation rule that matches."""
-    prefilter = taxonomy.any_rule
-    if prefilter is not None and prefilter.search(normalized) is None:
+    possible = taxonomy.rule_gate.possible(fold(normalized))
+    if not possible:
         return []
+    # Patterns the gate rules out cannot match: of the rest, the first that matches is the
+    # one that would have matched first, and an `unless` ruled out would not have matched.
+    candidates: dict[EscalationReason, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
+    for index in possible:
+        reason, unless, pattern = taxonomy.rule_patterns[index]
+        candidates.setdefault(reason, ([], []))[unless].append(pattern)
     hits = []
-    for reason in taxonomy.escalation:
+    for reason, (patterns, unless_patterns) in candidates.items():  # in taxonomy order
         # Patterns before `unless`: most texts match no pattern of a reason, and then its
         # `unless` patterns need not be searched (a hit needs both, in either order).
-        prefilter = reason.any_pattern
-        if prefilter is not None and prefilter.search(normalized) is None:
-            continue
-        match = next(filter(None, (p.search(normalized) for p in reason.patterns)), None)
-        if match is None or any(u.search(normalized) for u in reason.unless):
+        match = next(filter(None, (p.search(normalized) for p in patterns)), None)
+        if match is None or any(u.search(normalized) for u in unless_patterns):
             continue
         hits.append((reason.id, match.group(0).strip()))
     return hits
