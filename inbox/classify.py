@@ -258,43 +258,55 @@ def _store(
     events: list[dict[str, Any]] = []
     escalations: list[dict[str, Any]] = []
     newly_escalated: list[int] = []
+    model, tagged, escalated = (
+        TagOrigin.MODEL.value,
+        EventKind.TAGGED.value,
+        EventKind.ESCALATED.value,
+    )
+    unhandled = (ItemStatus.NEW, ItemStatus.OPEN)
     for row, prediction in zip(rows, predictions, strict=True):
         report.classified += 1
+        item_id, model_version = row.id, prediction.model_version
+        taxonomy_version = prediction.taxonomy_version
         for theme, score in prediction.themes:
             tags.append(
                 {
-                    "item_id": row.id,
+                    "item_id": item_id,
                     "theme": theme,
                     "score": round(score, 4),
-                    "origin": TagOrigin.MODEL.value,
+                    "origin": model,
                     "active": True,
-                    "model_version": prediction.model_version,
-                    "taxonomy_version": prediction.taxonomy_version,
+                    "model_version": model_version,
+                    "taxonomy_version": taxonomy_version,
                     "created_by": ACTOR,
                     "created_at": now,
                 }
             )
         events.append(
             {
-                "item_id": row.id,
-                "kind": EventKind.TAGGED.value,
+                "item_id": item_id,
+                "kind": tagged,
                 "actor": ACTOR,
                 "at": now,
                 "data": {
                     "themes": {t: round(s, 3) for t, s in prediction.themes},
-                    "model_version": prediction.model_version,
-                    "taxonomy_version": prediction.taxonomy_version,
+                    "model_version": model_version,
+                    "taxonomy_version": taxonomy_version,
                 },
             }
         )
-        from_metadata = metadata.get(row.id, [])
-        if (prediction.escalate or from_metadata) and row.id not in already:
+        from_metadata = metadata.get(item_id)
+        if (prediction.escalate or from_metadata) and item_id not in already:
             report.escalated += 1
-            ids = list(prediction.escalation_ids) + [m.split(":", 1)[0] for m in from_metadata]
+            ids = list(prediction.escalation_ids)
+            reasons = list(prediction.reasons)
+            if from_metadata:
+                ids += [m.split(":", 1)[0] for m in from_metadata]
+                reasons += from_metadata
             escalations.append(
                 {
-                    "item_id": row.id,
-                    "reasons": list(prediction.reasons) + from_metadata,
+                    "item_id": item_id,
+                    "reasons": reasons,
                     "severity": _severity(classifier.taxonomy, ids),
                     "note": "raised automatically: " + ", ".join(ids),
                     "created_by": ACTOR,
@@ -303,15 +315,15 @@ def _store(
             )
             events.append(
                 {
-                    "item_id": row.id,
-                    "kind": EventKind.ESCALATED.value,
+                    "item_id": item_id,
+                    "kind": escalated,
                     "actor": ACTOR,
                     "at": now,
-                    "data": {"reasons": list(prediction.reasons) + from_metadata},
+                    "data": {"reasons": list(reasons)},
                 }
             )
-            if row.status in (ItemStatus.NEW, ItemStatus.OPEN):
-                newly_escalated.append(row.id)
+            if row.status in unhandled:
+                newly_escalated.append(item_id)
     # Whole-batch statements (executemany): one round trip each, not one per item.
     connection = session.connection()
     insert_rows(connection, Escalation.__table__, escalations)  # type: ignore[attr-defined]
