@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
 from classifier.corpus import seed_examples
@@ -134,6 +134,33 @@ def _severity(taxonomy: Taxonomy, ids: Sequence[str]) -> str:
     return "high" if "high" in levels else "normal"
 
 
+def _any_of(column: Any, name: str, values: Sequence[Any]) -> Any:
+    """`column IN values` with the list as one expanding parameter: SQLAlchemy does not
+    coerce and render each of a batch's hundreds of values into a new expression."""
+    return column.in_(sa.bindparam(name, list(values), expanding=True))
+
+
+def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]:
+    """What classifying reads of each item, its text and its author, in one query."""
+    published = sa.func.coalesce(
+        col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)
+    ).label("published")
+    return connection.execute(
+        sa.select(
+            col(Item.id),
+            col(Item.title),
+            col(Item.body),
+            col(Item.rating),
+            col(Item.platform),
+            col(Item.status),
+            col(Item.author),
+            col(Item.author_id),
+            col(Item.extra),
+            published,
+        ).where(_any_of(col(Item.id), "item_ids", item_ids))
+    ).all()
+
+
 def classify_items(
     engine: Engine, classifier: Classifier, item_ids: Sequence[int]
 ) -> ClassifyReport:
@@ -142,33 +169,28 @@ def classify_items(
     for start in range(0, len(item_ids), BATCH):
         chunk = list(item_ids[start : start + BATCH])
         with session_scope(engine) as session:
-            rows = session.execute(
-                sa.select(
-                    col(Item.id),
-                    col(Item.title),
-                    col(Item.body),
-                    col(Item.rating),
-                    col(Item.platform),
-                    col(Item.status),
-                ).where(col(Item.id).in_(chunk))
-            ).all()
+            # Core statements on the session's connection: no ORM bookkeeping per row.
+            connection = session.connection()
+            rows = _item_rows(connection, chunk)
             if not rows:
                 continue
             predictions = classifier.predict(
                 [ItemText(r.body or "", r.title, r.rating, r.platform) for r in rows]
             )
             already = set(
-                session.execute(
-                    sa.select(col(Escalation.item_id)).where(col(Escalation.item_id).in_(chunk))
+                connection.execute(
+                    sa.select(col(Escalation.item_id)).where(
+                        _any_of(col(Escalation.item_id), "item_ids", chunk)
+                    )
                 ).scalars()
             )
-            session.execute(
+            connection.execute(
                 sa.delete(Tag).where(
-                    col(Tag.item_id).in_(chunk),
+                    _any_of(col(Tag.item_id), "item_ids", chunk),
                     col(Tag.origin).in_([TagOrigin.MODEL.value, TagOrigin.RULE.value]),
                 )
             )
-            extra = metadata_reasons(session, chunk)
+            extra = metadata_reasons(session, chunk, rows)
             _store(session, classifier, rows, predictions, already, report, extra)
     return report
 
@@ -181,44 +203,46 @@ def _is_complaint(rating: int | None, escalated: bool) -> bool:
     return escalated or (rating is not None and rating <= 2)
 
 
-def metadata_reasons(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
+def metadata_reasons(
+    session: Session, item_ids: Sequence[int], rows: Sequence[Any] | None = None
+) -> dict[int, list[str]]:
     """Escalation reasons that come from who wrote, not what: a high-reach author (followers
     in the payload), or the same author (same platform, same id or name) complaining again
-    within 30 days."""
-    rows = session.execute(
-        sa.select(
-            col(Item.id),
-            col(Item.platform),
-            col(Item.author),
-            col(Item.author_id),
-            col(Item.rating),
-            col(Item.extra),
-            sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-        ).where(col(Item.id).in_(list(item_ids)))
-    ).all()
+    within 30 days. `rows` are the items' `_item_rows` when the caller has read them."""
+    connection = session.connection()
+    if rows is None:
+        rows = _item_rows(connection, item_ids)
     out: dict[int, list[str]] = {}
-    for item_id, _platform, author, _author_id, _rating, extra, _when in rows:
+    for row in rows:
+        extra = row.extra
         followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
         if isinstance(followers, int) and followers >= HIGH_REACH_FOLLOWERS:
-            out.setdefault(item_id, []).append(
-                f"high_reach_author: {author or 'the author'} has {followers:,} followers"
+            out.setdefault(row.id, []).append(
+                f"high_reach_author: {row.author or 'the author'} has {followers:,} followers"
             )
-    keys = {(r[1], (r[3] or r[2] or "").strip().lower()) for r in rows if (r[3] or r[2])}
+    keys = {
+        (r.platform, (r.author_id or r.author or "").strip().lower())
+        for r in rows
+        if (r.author_id or r.author)
+    }
     if not keys:
         return out
-    history = session.execute(author_history(sorted({name for _p, name in keys}))).all()
+    history = connection.execute(author_history(sorted({name for _p, name in keys}))).all()
     by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for other_id, platform, name, rating, escalated, when in history:
         if _is_complaint(rating, bool(escalated)):
             by_author.setdefault((platform, name), []).append((other_id, when))
+    if not by_author:
+        return out  # nobody in this batch has complained before: no repeat
     window = REPEAT_WINDOW_DAYS * 86400
-    for item_id, platform, author, author_id, _rating, _extra, when in rows:
+    for row in rows:
+        item_id, author, author_id, when = row.id, row.author, row.author_id, row.published
         name = (author_id or author or "").strip().lower()
         if not name or when is None:
             continue
         others = [
             other
-            for other, at in by_author.get((platform, name), [])
+            for other, at in by_author.get((row.platform, name), [])
             if other != item_id and at is not None and abs((at - when).total_seconds()) <= window
         ]
         if others:
@@ -241,7 +265,7 @@ def author_history(names: Sequence[str]) -> sa.Select[Any]:
         col(Item.rating),
         escalated,
         sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-    ).where(author_key.in_(list(names)))
+    ).where(_any_of(author_key, "author_keys", names))
 
 
 def _store(
@@ -341,7 +365,7 @@ def mark_escalated(item_ids: Sequence[int]) -> sa.Update:
     return (
         sa.update(Item)
         .where(
-            col(Item.id).in_(list(item_ids)),
+            _any_of(col(Item.id), "item_ids", item_ids),
             still_open.in_([ItemStatus.NEW.value, ItemStatus.OPEN.value]),
         )
         .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
