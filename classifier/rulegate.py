@@ -203,9 +203,14 @@ class RuleGate:
         set_ids: dict[frozenset[str], int] = {}
         self._needs: list[frozenset[int]] = []
         for pattern in patterns:
-            needs = required_strings(pattern)
-            self._needs.append(frozenset(set_ids.setdefault(s, len(set_ids)) for s in needs))
+            sets = required_strings(pattern)
+            self._needs.append(frozenset(set_ids.setdefault(s, len(set_ids)) for s in sets))
         self._always = [i for i, needs in enumerate(self._needs) if not needs]
+        users: dict[int, list[int]] = {}
+        for index, set_ids_needed in enumerate(self._needs):
+            for set_id in set_ids_needed:
+                users.setdefault(set_id, []).append(index)
+        self._users = {set_id: tuple(indexes) for set_id, indexes in users.items()}
         strings = {string for s in set_ids for string in s}
         # Found at some point of the text, a string also shows every listed string that is
         # its prefix there: the sets that any of them belongs to are satisfied.
@@ -231,4 +236,8 @@ class RuleGate:
             match = search(folded, match.start() + 1)
         if not satisfied:
             return list(self._always)
-        return [i for i, needs in enumerate(self._needs) if needs <= satisfied]
+        # Only patterns that use one of the sets found can have all their sets found.
+        candidates = {i for set_id in satisfied for i in self._users[set_id]}
+        out = [i for i in candidates if self._needs[i] <= satisfied] + self._always
+        out.sort()
+        return out

@@ -56,7 +56,15 @@ class Taxonomy:
         return next((t for t in self.themes if t.id == theme_id), None)
 
     def reason(self, reason_id: str) -> EscalationReason | None:
-        return next((e for e in self.escalation if e.id == reason_id), None)
+        return self._reasons_by_id.get(reason_id)
+
+    @cached_property
+    def _reasons_by_id(self) -> dict[str, EscalationReason]:
+        """The first reason with each id (classifying looks one up for every escalation)."""
+        index: dict[str, EscalationReason] = {}
+        for reason in self.escalation:
+            index.setdefault(reason.id, reason)
+        return index
 
     @cached_property
     def rule_patterns(self) -> tuple[tuple[EscalationReason, bool, re.Pattern[str]], ...]:
