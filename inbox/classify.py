@@ -213,6 +213,7 @@ def metadata_reasons(
     if rows is None:
         rows = _item_rows(connection, item_ids)
     out: dict[int, list[str]] = {}
+    names: list[str] = []  # each row's author key, as the history is keyed
     for row in rows:
         extra = row.extra
         followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
@@ -220,14 +221,11 @@ def metadata_reasons(
             out.setdefault(row.id, []).append(
                 f"high_reach_author: {row.author or 'the author'} has {followers:,} followers"
             )
-    keys = {
-        (r.platform, (r.author_id or r.author or "").strip().lower())
-        for r in rows
-        if (r.author_id or r.author)
-    }
+        names.append((row.author_id or row.author or "").strip().lower())
+    keys = {name for row, name in zip(rows, names, strict=True) if row.author_id or row.author}
     if not keys:
         return out
-    history = connection.execute(author_history(sorted({name for _p, name in keys}))).all()
+    history = connection.execute(author_history(sorted(keys))).all()
     by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for other_id, platform, name, rating, escalated, when in history:
         if _is_complaint(rating, bool(escalated)):
@@ -235,27 +233,28 @@ def metadata_reasons(
     if not by_author:
         return out  # nobody in this batch has complained before: no repeat
     window = REPEAT_WINDOW_DAYS * 86400
-    for row in rows:
-        item_id, author, author_id, when = row.id, row.author, row.author_id, row.published
-        name = (author_id or author or "").strip().lower()
-        if not name or when is None:
+    for row, name in zip(rows, names, strict=True):
+        complaints = by_author.get((row.platform, name)) if name else None
+        item_id, when = row.id, row.published
+        if not complaints or when is None:
             continue
         others = [
             other
-            for other, at in by_author.get((row.platform, name), [])
+            for other, at in complaints
             if other != item_id and at is not None and abs((at - when).total_seconds()) <= window
         ]
         if others:
             out.setdefault(item_id, []).append(
-                f"repeated_complaint: {len(others) + 1} complaints by {author or author_id} "
-                f"within {REPEAT_WINDOW_DAYS} days"
+                f"repeated_complaint: {len(others) + 1} complaints by "
+                f"{row.author or row.author_id} within {REPEAT_WINDOW_DAYS} days"
             )
     return out
 
 
 def author_history(names: Sequence[str]) -> sa.Select[Any]:
-    """Every item by these authors (lowercased id, else name): read by the index
-    ix_item_author_key; whether each is escalated, one index probe per row."""
+    """Every complaint (rated 1 or 2, or escalated) by these authors (lowercased id, else
+    name): read by the index ix_item_author_key; whether each is escalated, one index probe
+    per row. Other items by them are never counted, so they are not read."""
     author_key = sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author)))
     escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
     return sa.select(
@@ -265,7 +264,10 @@ def author_history(names: Sequence[str]) -> sa.Select[Any]:
         col(Item.rating),
         escalated,
         sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-    ).where(_any_of(author_key, "author_keys", names))
+    ).where(
+        _any_of(author_key, "author_keys", names),
+        sa.or_(col(Item.rating) <= 2, escalated),  # what _is_complaint keeps
+    )
 
 
 def _store(
