@@ -141,7 +141,8 @@ def _any_of(column: Any, name: str, values: Sequence[Any]) -> Any:
 
 
 def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]:
-    """What classifying reads of each item, its text and its author, in one query."""
+    """What classifying reads of each item, in one query: its text, its author, and whether
+    it is escalated already."""
     published = sa.func.coalesce(
         col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)
     ).label("published")
@@ -157,6 +158,7 @@ def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]
             col(Item.author_id),
             col(Item.extra),
             published,
+            sa.exists().where(col(Escalation.item_id) == col(Item.id)).label("escalated"),
         ).where(_any_of(col(Item.id), "item_ids", item_ids))
     ).all()
 
@@ -177,13 +179,7 @@ def classify_items(
             predictions = classifier.predict(
                 [ItemText(r.body or "", r.title, r.rating, r.platform) for r in rows]
             )
-            already = set(
-                connection.execute(
-                    sa.select(col(Escalation.item_id)).where(
-                        _any_of(col(Escalation.item_id), "item_ids", chunk)
-                    )
-                ).scalars()
-            )
+            already = {r.id for r in rows if r.escalated}
             connection.execute(
                 sa.delete(Tag).where(
                     _any_of(col(Tag.item_id), "item_ids", chunk),
