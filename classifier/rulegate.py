@@ -196,28 +196,38 @@ def _trie_regex(strings: Iterable[str]) -> str:
     return emit(root)
 
 
+class _Test:
+    """Whether a folded text holds one of a set of strings."""
+
+    def __init__(self, strings: frozenset[str]) -> None:
+        self.single = next(iter(strings)) if len(strings) == 1 else None
+        self.search = re.compile(_trie_regex(strings)).search
+
+    def __call__(self, folded: str) -> bool:
+        if self.single is not None:
+            return self.single in folded
+        return self.search(folded) is not None
+
+
 class RuleGate:
     """For a list of patterns, which ones might match a text (the others cannot)."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         set_ids: dict[frozenset[str], int] = {}
-        self._needs: list[frozenset[int]] = []
+        self._needs: list[tuple[int, ...]] = []
         for pattern in patterns:
-            sets = required_strings(pattern)
-            self._needs.append(frozenset(set_ids.setdefault(s, len(set_ids)) for s in sets))
+            sets = required_strings(pattern)  # the most selective set first
+            self._needs.append(tuple(set_ids.setdefault(s, len(set_ids)) for s in sets))
         self._always = [i for i, needs in enumerate(self._needs) if not needs]
-        users: dict[int, list[int]] = {}
-        for index, set_ids_needed in enumerate(self._needs):
-            for set_id in set_ids_needed:
-                users.setdefault(set_id, []).append(index)
-        self._users = {set_id: tuple(indexes) for set_id, indexes in users.items()}
-        strings = {string for s in set_ids for string in s}
-        # Found at some point of the text, a string also shows every listed string that is
-        # its prefix there: the sets that any of them belongs to are satisfied.
+        by_id = {i: s for s, i in set_ids.items()}
+        self._tests = {i: _Test(s) for i, s in by_id.items()}
+        # One pass over the text finds the patterns whose first set is there; only their
+        # other sets are then looked for, one by one. Found at some point of the text, a
+        # string also shows every listed string that is its prefix there.
+        firsts = {needs[0] for needs in self._needs if needs}
+        strings = {string for i in firsts for string in by_id[i]}
         self._satisfies: dict[str, frozenset[int]] = {
-            found: frozenset(
-                i for s, i in set_ids.items() for string in s if found.startswith(string)
-            )
+            found: frozenset(i for i in firsts for s in by_id[i] if found.startswith(s))
             for found in strings
         }
         self._search = re.compile(_trie_regex(strings)).search if strings else None
@@ -227,17 +237,26 @@ class RuleGate:
         search = self._search
         if search is None:
             return list(self._always)
-        satisfied: set[int] = set()
+        found: set[int] = set()
         match = search(folded)
         while match is not None:
             # The longest listed string starting here; strings starting inside it are
             # looked for from the next character on.
-            satisfied |= self._satisfies[match.group()]
+            found |= self._satisfies[match.group()]
             match = search(folded, match.start() + 1)
-        if not satisfied:
+        if not found:
             return list(self._always)
-        # Only patterns that use one of the sets found can have all their sets found.
-        candidates = {i for set_id in satisfied for i in self._users[set_id]}
-        out = [i for i in candidates if self._needs[i] <= satisfied] + self._always
-        out.sort()
+        known: dict[int, bool] = {}
+        out = []
+        for index, needs in enumerate(self._needs):
+            if needs and needs[0] not in found:
+                continue
+            for set_id in needs[1:]:
+                present = known.get(set_id)
+                if present is None:
+                    present = known[set_id] = self._tests[set_id](folded)
+                if not present:
+                    break
+            else:
+                out.append(index)
         return out
