@@ -3,9 +3,13 @@ with their reasons. The model is trained on first use and kept in the data dir."
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import sqlite3
 import threading
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,10 +138,28 @@ def _severity(taxonomy: Taxonomy, ids: Sequence[str]) -> str:
     return "high" if "high" in levels else "normal"
 
 
-def _any_of(column: Any, name: str, values: Sequence[Any]) -> Any:
-    """`column IN values` with the list as one expanding parameter: SQLAlchemy does not
-    coerce and render each of a batch's hundreds of values into a new expression."""
+def _any_of(column: Any, name: str, values: Sequence[Any], dialect: str = "") -> Any:
+    """`column IN values` for a batch's hundreds of values. SQLAlchemy would expand and
+    process an IN list value by value on every execution; on SQLite the list goes in as one
+    JSON array that json_each unpacks (the plans stay lookups by key, tested). Elsewhere it
+    is one expanding parameter."""
+    if dialect == "sqlite" and _sqlite_has_json_each():
+        unpacked = sa.func.json_each(
+            sa.bindparam(name, json.dumps(list(values)), type_=sa.Text)
+        ).table_valued("value")
+        return column.in_(sa.select(unpacked.c.value))
     return column.in_(sa.bindparam(name, list(values), expanding=True))
+
+
+@functools.cache
+def _sqlite_has_json_each() -> bool:
+    """SQLite builds since 3.38 have JSON built in; older ones may lack it."""
+    try:
+        with closing(sqlite3.connect(":memory:")) as probe:
+            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]:
@@ -159,7 +181,7 @@ def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]
             col(Item.extra),
             published,
             sa.exists().where(col(Escalation.item_id) == col(Item.id)).label("escalated"),
-        ).where(_any_of(col(Item.id), "item_ids", item_ids))
+        ).where(_any_of(col(Item.id), "item_ids", item_ids, connection.dialect.name))
     ).all()
 
 
@@ -182,7 +204,7 @@ def classify_items(
             already = {r.id for r in rows if r.escalated}
             connection.execute(
                 sa.delete(Tag).where(
-                    _any_of(col(Tag.item_id), "item_ids", chunk),
+                    _any_of(col(Tag.item_id), "item_ids", chunk, connection.dialect.name),
                     col(Tag.origin).in_([TagOrigin.MODEL.value, TagOrigin.RULE.value]),
                 )
             )
@@ -221,7 +243,7 @@ def metadata_reasons(
     keys = {name for row, name in zip(rows, names, strict=True) if row.author_id or row.author}
     if not keys:
         return out
-    history = connection.execute(author_history(sorted(keys))).all()
+    history = connection.execute(author_history(sorted(keys), connection.dialect.name)).all()
     by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for other_id, platform, name, rating, escalated, when in history:
         if _is_complaint(rating, bool(escalated)):
@@ -247,7 +269,7 @@ def metadata_reasons(
     return out
 
 
-def author_history(names: Sequence[str]) -> sa.Select[Any]:
+def author_history(names: Sequence[str], dialect: str = "") -> sa.Select[Any]:
     """Every complaint (rated 1 or 2, or escalated) by these authors (lowercased id, else
     name): read by the index ix_item_author_key; whether each is escalated, one index probe
     per row. Other items by them are never counted, so they are not read."""
@@ -261,7 +283,7 @@ def author_history(names: Sequence[str]) -> sa.Select[Any]:
         escalated,
         sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
     ).where(
-        _any_of(author_key, "author_keys", names),
+        _any_of(author_key, "author_keys", names, dialect),
         sa.or_(col(Item.rating) <= 2, escalated),  # what _is_complaint keeps
     )
 
@@ -350,12 +372,12 @@ def _store(
     connection = session.connection()
     insert_rows(connection, Escalation.__table__, escalations)  # type: ignore[attr-defined]
     if newly_escalated:
-        connection.execute(mark_escalated(newly_escalated))
+        connection.execute(mark_escalated(newly_escalated, connection.dialect.name))
     insert_rows(connection, Tag.__table__, tags)  # type: ignore[attr-defined]
     insert_rows(connection, Event.__table__, events)  # type: ignore[attr-defined]
 
 
-def mark_escalated(item_ids: Sequence[int]) -> sa.Update:
+def mark_escalated(item_ids: Sequence[int], dialect: str = "") -> sa.Update:
     """Items still new or open become escalated. The status test is wrapped so that no index
     serves it: SQLite (with no statistics) would otherwise read the status index through,
     every item still new, instead of looking these ids up: a cost growing with the inbox."""
@@ -363,7 +385,7 @@ def mark_escalated(item_ids: Sequence[int]) -> sa.Update:
     return (
         sa.update(Item)
         .where(
-            _any_of(col(Item.id), "item_ids", item_ids),
+            _any_of(col(Item.id), "item_ids", item_ids, dialect),
             still_open.in_([ItemStatus.NEW.value, ItemStatus.OPEN.value]),
         )
         .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
