@@ -145,15 +145,20 @@ class TextFeatures:
 
     def _char_grams(self, token: str) -> list[int]:
         padded = " " + token + " "
-        length, vocab, found = len(padded), self.char_vocabulary, []
+        length, grams = len(padded), []
+        if length > self.max_n:  # the usual case: every n-gram length fits, one pass
+            grams = [
+                padded[offset : offset + n]
+                for n in range(self.min_n, self.max_n + 1)
+                for offset in range(length - n + 1)
+            ]
+            return [column for column in map(self.char_vocabulary.get, grams) if column is not None]
         for n in range(self.min_n, self.max_n + 1):
-            for offset in range(length - n + 1 if length > n else 1):
-                gram = padded[offset : offset + n]
-                if gram in vocab:
-                    found.append(vocab[gram])
             if length <= n:
-                break  # a word no longer than n is counted once, as sklearn does
-        return found
+                grams.append(padded)  # a word no longer than n is counted once, as sklearn does
+                break
+            grams += [padded[offset : offset + n] for offset in range(length - n + 1)]
+        return [column for column in map(self.char_vocabulary.get, grams) if column is not None]
 
     def _materialise(self) -> None:
         """Add the rows of tokens first seen in this batch to the tables."""

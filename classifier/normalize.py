@@ -120,10 +120,28 @@ def _demojize(text: str) -> str:
     return _EMOJI_RUN.sub(lambda m: _emoji_words(m.group(0)), text)
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 @lru_cache(maxsize=1 << 18)
 def _normalize_word(word: str) -> str:
     """One whitespace-free piece of text. Words repeat endlessly across reviews, so each
     distinct one is worked out once: every step below stays inside a word."""
+    if word.isascii() and _ASCII_LETTER.search(word) is None:
+        return _normalize_symbols(word)
+    return _normalize_any_word(word)
+
+
+def _normalize_symbols(word: str) -> str:
+    """`_normalize_any_word` for ASCII without letters (numbers, amounts, ids, "!!!!"):
+    NFKC, emoji, lowercase, ₹ and the Hinglish variants (all spelled with letters) change
+    nothing there."""
+    if _ANY_CONTROL.search(word):
+        word = word.translate(_CONTROL_TABLE)
+    return " ".join(_REPEATS.sub(r"\1\1", word).split())
+
+
+def _normalize_any_word(word: str) -> str:
     word = unicodedata.normalize("NFKC", word)
     if _ANY_CONTROL.search(word):
         word = word.translate(_CONTROL_TABLE)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from classifier.model import ItemText, ThemeModel, model_text
-from classifier.taxonomy import ESCALATION_PREFIX, Taxonomy
+from classifier.rulegate import fold
+from classifier.taxonomy import ESCALATION_PREFIX, EscalationReason, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -24,21 +26,28 @@ class Prediction:
 
 def rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
     """(reason id, matched text) for every escalation rule that matches."""
-    prefilter = taxonomy.any_rule
-    if prefilter is not None and prefilter.search(normalized) is None:
+    possible = taxonomy.rule_gate.possible(fold(normalized))
+    if not possible:
         return []
+    # Patterns the gate rules out cannot match: of the rest, the first that matches is the
+    # one that would have matched first, and an `unless` ruled out would not have matched.
+    candidates: dict[EscalationReason, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
+    for index in possible:
+        reason, unless, pattern = taxonomy.rule_patterns[index]
+        candidates.setdefault(reason, ([], []))[unless].append(pattern)
     hits = []
-    for reason in taxonomy.escalation:
+    for reason, (patterns, unless_patterns) in candidates.items():  # in taxonomy order
         # Patterns before `unless`: most texts match no pattern of a reason, and then its
         # `unless` patterns need not be searched (a hit needs both, in either order).
-        prefilter = reason.any_pattern
-        if prefilter is not None and prefilter.search(normalized) is None:
-            continue
-        match = next(filter(None, (p.search(normalized) for p in reason.patterns)), None)
-        if match is None or any(u.search(normalized) for u in reason.unless):
+        match = next(filter(None, (p.search(normalized) for p in patterns)), None)
+        if match is None or any(u.search(normalized) for u in unless_patterns):
             continue
         hits.append((reason.id, match.group(0).strip()))
     return hits
+
+
+def _minus_score(pair: tuple[str, float]) -> float:
+    return -pair[1]
 
 
 @dataclass
@@ -58,44 +67,48 @@ class Classifier:
         # Hindi: normalising once saves a pass over every text.
         shared = self.model.features.config.romanize_hindi
         scores = self.model.scores(items, texts if shared else None)
+        labels, thresholds = self.model.labels, self.model.thresholds
+        # What each column means, worked out once per batch instead of once per item.
+        theme_columns = [
+            (j, label, thresholds[j])
+            for j, label in enumerate(labels)
+            if not label.startswith(ESCALATION_PREFIX)
+        ]
+        escalation_columns = []
+        for j, label in enumerate(labels):
+            if label.startswith(ESCALATION_PREFIX):
+                reason_id = label.removeprefix(ESCALATION_PREFIX)
+                reason = self.taxonomy.reason(reason_id)
+                escalation_columns.append(
+                    (j, reason_id, reason.name.lower() if reason else reason_id)
+                )
+        cut = self.model.escalation_threshold
+        version, taxonomy_version = self.version, self.taxonomy.version
         out = []
-        labels = self.model.labels
         for text, row_scores in zip(texts, scores.tolist(), strict=True):
-            by_label = dict(zip(labels, row_scores, strict=True))
-            themes = sorted(
-                (
-                    (label, by_label[label])
-                    for j, label in enumerate(self.model.labels)
-                    if not label.startswith(ESCALATION_PREFIX)
-                    and by_label[label] >= self.model.thresholds[j]
-                ),
-                key=lambda pair: -pair[1],
-            )
+            themes = [(label, row_scores[j]) for j, label, t in theme_columns if row_scores[j] >= t]
+            if len(themes) > 1:
+                themes.sort(key=_minus_score)
             ids: list[str] = []
             reasons: list[str] = []
             for reason_id, matched in rule_hits(self.taxonomy, text):
                 ids.append(reason_id)
                 reasons.append(f"rule {reason_id} matched '{matched[:60]}'")
-            cut = self.model.escalation_threshold
-            for label in self.model.labels:
-                if not label.startswith(ESCALATION_PREFIX):
-                    continue
-                reason_id = label.removeprefix(ESCALATION_PREFIX)
-                if by_label[label] >= cut:
-                    reason = self.taxonomy.reason(reason_id)
-                    name = reason.name.lower() if reason else reason_id
-                    reasons.append(f"model: {name} {by_label[label]:.2f}")
+            for j, reason_id, name in escalation_columns:
+                score = row_scores[j]
+                if score >= cut:
+                    reasons.append(f"model: {name} {score:.2f}")
                     if reason_id not in ids:
                         ids.append(reason_id)
             out.append(
                 Prediction(
                     themes=tuple(themes),
-                    scores=by_label,
+                    scores=dict(zip(labels, row_scores, strict=True)),
                     escalate=bool(ids),
                     escalation_ids=tuple(ids),
                     reasons=tuple(reasons),
-                    model_version=self.version,
-                    taxonomy_version=self.taxonomy.version,
+                    model_version=version,
+                    taxonomy_version=taxonomy_version,
                 )
             )
         return out

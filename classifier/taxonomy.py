@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from classifier.rulegate import RuleGate
 
 BUNDLED = "taxonomy.toml"
 ESCALATION_PREFIX = "esc:"
@@ -35,12 +36,6 @@ class EscalationReason:
     patterns: tuple[re.Pattern[str], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
 
-    @cached_property
-    def any_pattern(self) -> re.Pattern[str] | None:
-        """One regex matching wherever one of `patterns` matches (None if they cannot be
-        combined): a reason none of whose patterns match costs one search."""
-        return combined(self.patterns)
-
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -61,25 +56,31 @@ class Taxonomy:
         return next((t for t in self.themes if t.id == theme_id), None)
 
     def reason(self, reason_id: str) -> EscalationReason | None:
-        return next((e for e in self.escalation if e.id == reason_id), None)
+        return self._reasons_by_id.get(reason_id)
 
     @cached_property
-    def any_rule(self) -> re.Pattern[str] | None:
-        """One regex matching wherever any escalation pattern matches: most texts match no
-        rule, and one search rules them all out (None when patterns cannot be combined)."""
-        return combined([p for reason in self.escalation for p in reason.patterns])
+    def _reasons_by_id(self) -> dict[str, EscalationReason]:
+        """The first reason with each id (classifying looks one up for every escalation)."""
+        index: dict[str, EscalationReason] = {}
+        for reason in self.escalation:
+            index.setdefault(reason.id, reason)
+        return index
 
+    @cached_property
+    def rule_patterns(self) -> tuple[tuple[EscalationReason, bool, re.Pattern[str]], ...]:
+        """Every escalation reason's patterns, then its `unless` patterns (marked True)."""
+        return tuple(
+            (reason, unless, pattern)
+            for reason in self.escalation
+            for unless, patterns in ((False, reason.patterns), (True, reason.unless))
+            for pattern in patterns
+        )
 
-def combined(compiled: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One case-insensitive regex that matches where any of `compiled` does, or None when
-    they cannot be combined."""
-    patterns = [p.pattern for p in compiled]
-    if not patterns or any(re.search(r"\\\d|\(\?P=", p) for p in patterns):
-        return None  # backreferences would point at other groups once combined
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    except re.error:
-        return None
+    @cached_property
+    def rule_gate(self) -> RuleGate:
+        """Which of `rule_patterns` might match a text: most texts match no rule, and one
+        pass over the text rules nearly all patterns out (see classifier/rulegate.py)."""
+        return RuleGate([pattern for _reason, _unless, pattern in self.rule_patterns])
 
 
 def _need(entry: dict[str, Any], key: str, where: str) -> str:

@@ -3,15 +3,19 @@ with their reasons. The model is trained on first use and kept in the data dir."
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import sqlite3
 import threading
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
 from classifier.corpus import seed_examples
@@ -134,6 +138,53 @@ def _severity(taxonomy: Taxonomy, ids: Sequence[str]) -> str:
     return "high" if "high" in levels else "normal"
 
 
+def _any_of(column: Any, name: str, values: Sequence[Any], dialect: str = "") -> Any:
+    """`column IN values` for a batch's hundreds of values. SQLAlchemy would expand and
+    process an IN list value by value on every execution; on SQLite the list goes in as one
+    JSON array that json_each unpacks (the plans stay lookups by key, tested). Elsewhere it
+    is one expanding parameter."""
+    if dialect == "sqlite" and _sqlite_has_json_each():
+        unpacked = sa.func.json_each(
+            sa.bindparam(name, json.dumps(list(values)), type_=sa.Text)
+        ).table_valued("value")
+        return column.in_(sa.select(unpacked.c.value))
+    return column.in_(sa.bindparam(name, list(values), expanding=True))
+
+
+@functools.cache
+def _sqlite_has_json_each() -> bool:
+    """SQLite builds since 3.38 have JSON built in; older ones may lack it."""
+    try:
+        with closing(sqlite3.connect(":memory:")) as probe:
+            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]:
+    """What classifying reads of each item, in one query: its text, its author, and whether
+    it is escalated already."""
+    published = sa.func.coalesce(
+        col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)
+    ).label("published")
+    return connection.execute(
+        sa.select(
+            col(Item.id),
+            col(Item.title),
+            col(Item.body),
+            col(Item.rating),
+            col(Item.platform),
+            col(Item.status),
+            col(Item.author),
+            col(Item.author_id),
+            col(Item.extra),
+            published,
+            sa.exists().where(col(Escalation.item_id) == col(Item.id)).label("escalated"),
+        ).where(_any_of(col(Item.id), "item_ids", item_ids, connection.dialect.name))
+    ).all()
+
+
 def classify_items(
     engine: Engine, classifier: Classifier, item_ids: Sequence[int]
 ) -> ClassifyReport:
@@ -142,33 +193,22 @@ def classify_items(
     for start in range(0, len(item_ids), BATCH):
         chunk = list(item_ids[start : start + BATCH])
         with session_scope(engine) as session:
-            rows = session.execute(
-                sa.select(
-                    col(Item.id),
-                    col(Item.title),
-                    col(Item.body),
-                    col(Item.rating),
-                    col(Item.platform),
-                    col(Item.status),
-                ).where(col(Item.id).in_(chunk))
-            ).all()
+            # Core statements on the session's connection: no ORM bookkeeping per row.
+            connection = session.connection()
+            rows = _item_rows(connection, chunk)
             if not rows:
                 continue
             predictions = classifier.predict(
                 [ItemText(r.body or "", r.title, r.rating, r.platform) for r in rows]
             )
-            already = set(
-                session.execute(
-                    sa.select(col(Escalation.item_id)).where(col(Escalation.item_id).in_(chunk))
-                ).scalars()
-            )
-            session.execute(
+            already = {r.id for r in rows if r.escalated}
+            connection.execute(
                 sa.delete(Tag).where(
-                    col(Tag.item_id).in_(chunk),
+                    _any_of(col(Tag.item_id), "item_ids", chunk, connection.dialect.name),
                     col(Tag.origin).in_([TagOrigin.MODEL.value, TagOrigin.RULE.value]),
                 )
             )
-            extra = metadata_reasons(session, chunk)
+            extra = metadata_reasons(session, chunk, rows)
             _store(session, classifier, rows, predictions, already, report, extra)
     return report
 
@@ -181,57 +221,58 @@ def _is_complaint(rating: int | None, escalated: bool) -> bool:
     return escalated or (rating is not None and rating <= 2)
 
 
-def metadata_reasons(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
+def metadata_reasons(
+    session: Session, item_ids: Sequence[int], rows: Sequence[Any] | None = None
+) -> dict[int, list[str]]:
     """Escalation reasons that come from who wrote, not what: a high-reach author (followers
     in the payload), or the same author (same platform, same id or name) complaining again
-    within 30 days."""
-    rows = session.execute(
-        sa.select(
-            col(Item.id),
-            col(Item.platform),
-            col(Item.author),
-            col(Item.author_id),
-            col(Item.rating),
-            col(Item.extra),
-            sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-        ).where(col(Item.id).in_(list(item_ids)))
-    ).all()
+    within 30 days. `rows` are the items' `_item_rows` when the caller has read them."""
+    connection = session.connection()
+    if rows is None:
+        rows = _item_rows(connection, item_ids)
     out: dict[int, list[str]] = {}
-    for item_id, _platform, author, _author_id, _rating, extra, _when in rows:
+    names: list[str] = []  # each row's author key, as the history is keyed
+    for row in rows:
+        extra = row.extra
         followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
         if isinstance(followers, int) and followers >= HIGH_REACH_FOLLOWERS:
-            out.setdefault(item_id, []).append(
-                f"high_reach_author: {author or 'the author'} has {followers:,} followers"
+            out.setdefault(row.id, []).append(
+                f"high_reach_author: {row.author or 'the author'} has {followers:,} followers"
             )
-    keys = {(r[1], (r[3] or r[2] or "").strip().lower()) for r in rows if (r[3] or r[2])}
+        names.append((row.author_id or row.author or "").strip().lower())
+    keys = {name for row, name in zip(rows, names, strict=True) if row.author_id or row.author}
     if not keys:
         return out
-    history = session.execute(author_history(sorted({name for _p, name in keys}))).all()
+    history = connection.execute(author_history(sorted(keys), connection.dialect.name)).all()
     by_author: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for other_id, platform, name, rating, escalated, when in history:
         if _is_complaint(rating, bool(escalated)):
             by_author.setdefault((platform, name), []).append((other_id, when))
+    if not by_author:
+        return out  # nobody in this batch has complained before: no repeat
     window = REPEAT_WINDOW_DAYS * 86400
-    for item_id, platform, author, author_id, _rating, _extra, when in rows:
-        name = (author_id or author or "").strip().lower()
-        if not name or when is None:
+    for row, name in zip(rows, names, strict=True):
+        complaints = by_author.get((row.platform, name)) if name else None
+        item_id, when = row.id, row.published
+        if not complaints or when is None:
             continue
         others = [
             other
-            for other, at in by_author.get((platform, name), [])
+            for other, at in complaints
             if other != item_id and at is not None and abs((at - when).total_seconds()) <= window
         ]
         if others:
             out.setdefault(item_id, []).append(
-                f"repeated_complaint: {len(others) + 1} complaints by {author or author_id} "
-                f"within {REPEAT_WINDOW_DAYS} days"
+                f"repeated_complaint: {len(others) + 1} complaints by "
+                f"{row.author or row.author_id} within {REPEAT_WINDOW_DAYS} days"
             )
     return out
 
 
-def author_history(names: Sequence[str]) -> sa.Select[Any]:
-    """Every item by these authors (lowercased id, else name): read by the index
-    ix_item_author_key; whether each is escalated, one index probe per row."""
+def author_history(names: Sequence[str], dialect: str = "") -> sa.Select[Any]:
+    """Every complaint (rated 1 or 2, or escalated) by these authors (lowercased id, else
+    name): read by the index ix_item_author_key; whether each is escalated, one index probe
+    per row. Other items by them are never counted, so they are not read."""
     author_key = sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author)))
     escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
     return sa.select(
@@ -241,7 +282,10 @@ def author_history(names: Sequence[str]) -> sa.Select[Any]:
         col(Item.rating),
         escalated,
         sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
-    ).where(author_key.in_(list(names)))
+    ).where(
+        _any_of(author_key, "author_keys", names, dialect),
+        sa.or_(col(Item.rating) <= 2, escalated),  # what _is_complaint keeps
+    )
 
 
 def _store(
@@ -258,43 +302,55 @@ def _store(
     events: list[dict[str, Any]] = []
     escalations: list[dict[str, Any]] = []
     newly_escalated: list[int] = []
+    model, tagged, escalated = (
+        TagOrigin.MODEL.value,
+        EventKind.TAGGED.value,
+        EventKind.ESCALATED.value,
+    )
+    unhandled = (ItemStatus.NEW, ItemStatus.OPEN)
     for row, prediction in zip(rows, predictions, strict=True):
         report.classified += 1
+        item_id, model_version = row.id, prediction.model_version
+        taxonomy_version = prediction.taxonomy_version
         for theme, score in prediction.themes:
             tags.append(
                 {
-                    "item_id": row.id,
+                    "item_id": item_id,
                     "theme": theme,
                     "score": round(score, 4),
-                    "origin": TagOrigin.MODEL.value,
+                    "origin": model,
                     "active": True,
-                    "model_version": prediction.model_version,
-                    "taxonomy_version": prediction.taxonomy_version,
+                    "model_version": model_version,
+                    "taxonomy_version": taxonomy_version,
                     "created_by": ACTOR,
                     "created_at": now,
                 }
             )
         events.append(
             {
-                "item_id": row.id,
-                "kind": EventKind.TAGGED.value,
+                "item_id": item_id,
+                "kind": tagged,
                 "actor": ACTOR,
                 "at": now,
                 "data": {
                     "themes": {t: round(s, 3) for t, s in prediction.themes},
-                    "model_version": prediction.model_version,
-                    "taxonomy_version": prediction.taxonomy_version,
+                    "model_version": model_version,
+                    "taxonomy_version": taxonomy_version,
                 },
             }
         )
-        from_metadata = metadata.get(row.id, [])
-        if (prediction.escalate or from_metadata) and row.id not in already:
+        from_metadata = metadata.get(item_id)
+        if (prediction.escalate or from_metadata) and item_id not in already:
             report.escalated += 1
-            ids = list(prediction.escalation_ids) + [m.split(":", 1)[0] for m in from_metadata]
+            ids = list(prediction.escalation_ids)
+            reasons = list(prediction.reasons)
+            if from_metadata:
+                ids += [m.split(":", 1)[0] for m in from_metadata]
+                reasons += from_metadata
             escalations.append(
                 {
-                    "item_id": row.id,
-                    "reasons": list(prediction.reasons) + from_metadata,
+                    "item_id": item_id,
+                    "reasons": reasons,
                     "severity": _severity(classifier.taxonomy, ids),
                     "note": "raised automatically: " + ", ".join(ids),
                     "created_by": ACTOR,
@@ -303,29 +359,37 @@ def _store(
             )
             events.append(
                 {
-                    "item_id": row.id,
-                    "kind": EventKind.ESCALATED.value,
+                    "item_id": item_id,
+                    "kind": escalated,
                     "actor": ACTOR,
                     "at": now,
-                    "data": {"reasons": list(prediction.reasons) + from_metadata},
+                    "data": {"reasons": list(reasons)},
                 }
             )
-            if row.status in (ItemStatus.NEW, ItemStatus.OPEN):
-                newly_escalated.append(row.id)
+            if row.status in unhandled:
+                newly_escalated.append(item_id)
     # Whole-batch statements (executemany): one round trip each, not one per item.
     connection = session.connection()
     insert_rows(connection, Escalation.__table__, escalations)  # type: ignore[attr-defined]
     if newly_escalated:
-        connection.execute(
-            sa.update(Item)
-            .where(
-                col(Item.id).in_(newly_escalated),
-                col(Item.status).in_([ItemStatus.NEW.value, ItemStatus.OPEN.value]),
-            )
-            .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
-        )
+        connection.execute(mark_escalated(newly_escalated, connection.dialect.name))
     insert_rows(connection, Tag.__table__, tags)  # type: ignore[attr-defined]
     insert_rows(connection, Event.__table__, events)  # type: ignore[attr-defined]
+
+
+def mark_escalated(item_ids: Sequence[int], dialect: str = "") -> sa.Update:
+    """Items still new or open become escalated. The status test is wrapped so that no index
+    serves it: SQLite (with no statistics) would otherwise read the status index through,
+    every item still new, instead of looking these ids up: a cost growing with the inbox."""
+    still_open = sa.func.coalesce(col(Item.status), "")
+    return (
+        sa.update(Item)
+        .where(
+            _any_of(col(Item.id), "item_ids", item_ids, dialect),
+            still_open.in_([ItemStatus.NEW.value, ItemStatus.OPEN.value]),
+        )
+        .values(status=ItemStatus.ESCALATED, version=col(Item.version) + 1)
+    )
 
 
 def unclassified_ids(engine: Engine, *, everything: bool = False) -> list[int]:
