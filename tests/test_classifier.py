@@ -13,6 +13,7 @@ import pytest
 import skops.io as sio
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rule_reference import reference_rule_hits
 from sqlalchemy.engine import Engine
 
 from classifier.corpus import CorpusError, heldout_examples, read_jsonl, seed_examples
@@ -30,7 +31,7 @@ from classifier.normalize import normalize
 from classifier.predict import Classifier, rule_hits
 from classifier.rulegate import required_strings
 from classifier.store import ModelFileError, load_model, save_model
-from classifier.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy
+from classifier.taxonomy import TaxonomyError, load_taxonomy, parse_taxonomy
 from inbox.classify import classify_items, model_labels, train
 from inbox.config import Config
 from inbox.db import session_scope
@@ -375,20 +376,6 @@ def test_repeat_and_high_reach_authors_escalate(engine: Engine, model: ThemeMode
     assert reasons["r4"] == ["high_reach_author: Tech Guru has 1,200,000 followers"]
 
 
-def _reference_rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
-    """The rules as first written: unless first, then each pattern in order, no prefilter."""
-    hits = []
-    for reason in taxonomy.escalation:
-        if any(u.search(normalized) for u in reason.unless):
-            continue
-        for pattern in reason.patterns:
-            match = pattern.search(normalized)
-            if match:
-                hits.append((reason.id, match.group(0).strip()))
-                break
-    return hits
-
-
 def _reference_predictions(clf: Classifier, items: list[ItemText]) -> list[tuple[Any, ...]]:
     model, taxonomy = clf.model, clf.taxonomy
     scores = model.scores(items)
@@ -403,7 +390,7 @@ def _reference_predictions(clf: Classifier, items: list[ItemText]) -> list[tuple
             ),
             key=lambda pair: -pair[1],
         )
-        hits = _reference_rule_hits(taxonomy, model_text(item))
+        hits = reference_rule_hits(taxonomy, model_text(item))
         ids = [reason_id for reason_id, _ in hits]
         reasons = [f"rule {reason_id} matched '{matched[:60]}'" for reason_id, matched in hits]
         for label in model.labels:
@@ -445,4 +432,4 @@ def test_rules_without_a_literal_gate_match_the_same() -> None:
     # Of `\b(\w+) \1\b` the gate knows only that a match holds a space.
     assert required_strings(taxonomy.escalation[0].patterns[0]) == (frozenset({" "}),)
     for text in ["bye bye they never paid", "they paid back", "never paid", "all good", "", "x x"]:
-        assert rule_hits(taxonomy, text) == _reference_rule_hits(taxonomy, text)
+        assert rule_hits(taxonomy, text) == reference_rule_hits(taxonomy, text)

@@ -9,28 +9,15 @@ import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rule_reference import reference_rule_hits
 
 from classifier.model import ItemText, model_text
 from classifier.predict import rule_hits
 from classifier.rulegate import RuleGate, fold, fold_char, required_strings
-from classifier.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy
+from classifier.taxonomy import load_taxonomy, parse_taxonomy
 
 TAXONOMY = load_taxonomy()
 EVERY_CHAR = [chr(c) for c in range(sys.maxunicode + 1)]
-
-
-def _reference_rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
-    """Every pattern searched, in order, no gate (as the rules were first written)."""
-    hits = []
-    for reason in taxonomy.escalation:
-        if any(u.search(normalized) for u in reason.unless):
-            continue
-        for pattern in reason.patterns:
-            match = pattern.search(normalized)
-            if match:
-                hits.append((reason.id, match.group(0).strip()))
-                break
-    return hits
 
 
 def test_fold_is_one_char_to_one_for_every_character() -> None:
@@ -133,9 +120,9 @@ _WORDS = [word for phrase in _PHRASES for word in phrase.split()]
 @example(["पैसा", "नहीं", "आया"])
 def test_rules_hit_as_if_every_pattern_were_searched(words: list[str]) -> None:
     text = model_text(ItemText(" ".join(words)))
-    assert rule_hits(TAXONOMY, text) == _reference_rule_hits(TAXONOMY, text)
+    assert rule_hits(TAXONOMY, text) == reference_rule_hits(TAXONOMY, text)
     raw = " ".join(words)  # and on text nobody normalised
-    assert rule_hits(TAXONOMY, raw) == _reference_rule_hits(TAXONOMY, raw)
+    assert rule_hits(TAXONOMY, raw) == reference_rule_hits(TAXONOMY, raw)
 
 
 @settings(max_examples=200, deadline=None)
@@ -152,4 +139,4 @@ def test_rules_of_any_taxonomy_hit_as_if_every_pattern_were_searched(
         ],
     }
     taxonomy = parse_taxonomy(data, "test")
-    assert rule_hits(taxonomy, text) == _reference_rule_hits(taxonomy, text)
+    assert rule_hits(taxonomy, text) == reference_rule_hits(taxonomy, text)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from rule_reference import reference_rule_hits
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -51,19 +52,6 @@ NOW = datetime(2027, 3, 14, 6, 0, tzinfo=UTC)
 # rules searched pattern by pattern (the first-written form its own tests compared with). ----
 
 
-def _reference_rule_hits(taxonomy: Taxonomy, normalized: str) -> list[tuple[str, str]]:
-    hits = []
-    for reason in taxonomy.escalation:
-        if any(u.search(normalized) for u in reason.unless):
-            continue
-        for pattern in reason.patterns:
-            match = pattern.search(normalized)
-            if match:
-                hits.append((reason.id, match.group(0).strip()))
-                break
-    return hits
-
-
 def _old_predict(self: Classifier, items: Sequence[ItemText]) -> list[Prediction]:
     texts = [model_text(item) for item in items]
     # The model reads the same text as the rules unless it was trained without romanised
@@ -85,7 +73,7 @@ def _old_predict(self: Classifier, items: Sequence[ItemText]) -> list[Prediction
         )
         ids: list[str] = []
         reasons: list[str] = []
-        for reason_id, matched in _reference_rule_hits(self.taxonomy, text):
+        for reason_id, matched in reference_rule_hits(self.taxonomy, text):
             ids.append(reason_id)
             reasons.append(f"rule {reason_id} matched '{matched[:60]}'")
         cut = self.model.escalation_threshold
