@@ -4,8 +4,8 @@ A claim is `assignee` + `claimed_until` on the item row. Taking one is a guarded
 row must still be free and at the version we read) inside a transaction that holds the row:
 `FOR UPDATE SKIP LOCKED` to pick the next item on PostgreSQL, a short lock timeout to claim
 a given one, and BEGIN IMMEDIATE on SQLite (`inbox.db.write_scope`). A claim lasts
-`CLAIM_MINUTES`; the composer renews it every `RENEW_EVERY_SECONDS`; a claim nobody renews
-(a crashed TUI) simply lapses and the item is free again.
+`[agent] claim_minutes` (15 by default); the composer renews it every third of that; a claim
+nobody renews (a crashed TUI) simply lapses and the item is free again.
 """
 
 from __future__ import annotations
@@ -32,9 +32,14 @@ from inbox.models import (
     SourceAccount,
 )
 
-CLAIM_MINUTES = 15.0
-# A third of a claim: two missed heartbeats (a laptop asleep for a minute) still keep it.
-RENEW_EVERY_SECONDS = CLAIM_MINUTES * 60 / 3
+CLAIM_MINUTES = 15.0  # the default of `[agent] claim_minutes`
+
+
+def renew_every_seconds(claim_minutes: float) -> float:
+    """A third of a claim: two missed heartbeats (a laptop asleep for a minute) still keep it."""
+    return claim_minutes * 60 / 3
+
+
 # How long claiming one item waits for a row another transaction holds. Agents, the poller
 # and the sender hold rows for milliseconds; only a stuck process holds one longer, and a
 # person should hear about that at once rather than watch a frozen screen.

@@ -297,6 +297,9 @@ class ExportConfig(_Section):
 class AgentConfig(_Section):
     name: str | None = None
     """Who is working: shown on claims and replies. Default: INBOX_AGENT or the OS user."""
+    claim_minutes: Annotated[float, Field(ge=1, le=8 * 60)] = 15.0
+    """How long opening an item to reply holds it; renewed while the composer is open, so
+    only a crashed or abandoned inbox lets it lapse."""
 
 
 class Config(_Section):

@@ -530,15 +530,22 @@ class InboxService:
 
         return self._change(item_id, EventKind.ASSIGNED, {"assignee": agent}, apply)
 
-    def claim(self, item_id: int, minutes: float = claims.CLAIM_MINUTES) -> Item:
-        """Take the item for `minutes`; refused at once while another agent's claim is live."""
+    @property
+    def claim_minutes(self) -> float:
+        """How long a claim lasts (`[agent] claim_minutes`)."""
+        return self.config.agent.claim_minutes
+
+    def claim(self, item_id: int, minutes: float | None = None) -> Item:
+        """Take the item for `minutes` (default: the configured claim length); refused at
+        once while another agent's claim is live."""
+        minutes = self.claim_minutes if minutes is None else minutes
         return claims.claim(self.engine, item_id, self.agent, self.clock(), minutes)
 
     def claim_next(
         self,
         f: ItemFilter | None = None,
         *,
-        minutes: float = claims.CLAIM_MINUTES,
+        minutes: float | None = None,
         sort: Sort = Sort.URGENT,
     ) -> Item | None:
         """Claim the next item in queue order that needs a reply and nobody else holds
@@ -548,14 +555,15 @@ class InboxService:
             self.engine,
             self.agent,
             self.clock(),
-            minutes,
+            self.claim_minutes if minutes is None else minutes,
             where=self._queue_where(f),
             order=self._order(sort),
             join_account=bool(f.accounts),
         )
 
-    def renew_claim(self, item_id: int, minutes: float = claims.CLAIM_MINUTES) -> Item:
+    def renew_claim(self, item_id: int, minutes: float | None = None) -> Item:
         """Keep our claim alive while we work on the item (the composer's heartbeat)."""
+        minutes = self.claim_minutes if minutes is None else minutes
         return claims.renew(self.engine, item_id, self.agent, self.clock(), minutes)
 
     def release(self, item_id: int) -> Item:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from team_agent import Tally, work_queue
 
-from inbox.claims import CLAIM_MINUTES
+from inbox.claims import CLAIM_MINUTES, renew_every_seconds
 from inbox.config import Config
 from inbox.db import create_db_engine, session_scope, upgrade
 from inbox.errors import ConflictError
@@ -371,3 +371,29 @@ def test_an_answered_item_is_not_answered_a_second_time(engine: Engine) -> None:
     with pytest.raises(ConflictError, match="already been answered"):
         outbox.queue(item_id, "Thanks again!")
     assert agent(engine, "arjun", now).claim_next() is None
+
+
+def test_the_claim_length_comes_from_config(engine: Engine) -> None:
+    numbers = seed_queue(engine, 2)
+    first, second = list(numbers)
+    now = datetime.now(UTC)
+    config = Config.model_validate({"agent": {"claim_minutes": 40}})
+    asha = InboxService(engine, config, clock=lambda: now, agent="asha")
+    assert asha.claim(first).claimed_until == now + timedelta(minutes=40)
+    priya = InboxService(engine, config, clock=lambda: now, agent="priya")
+    taken = priya.claim_next()
+    assert taken is not None and taken.id == second
+    assert taken.claimed_until == now + timedelta(minutes=40)
+    later = now + timedelta(minutes=30)
+    renewed = InboxService(engine, config, clock=lambda: later, agent="asha").renew_claim(first)
+    assert renewed.claimed_until == later + timedelta(minutes=40)
+    # Still theirs 35 minutes in, where the default 15 would have lapsed.
+    with pytest.raises(ConflictError, match="priya is working on this item"):
+        agent(engine, "arjun", now + timedelta(minutes=35)).claim(second)
+    assert renew_every_seconds(40) == 800
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 481])
+def test_a_claim_length_out_of_range_is_refused(minutes: float) -> None:
+    with pytest.raises(ValueError, match="claim_minutes"):
+        Config.model_validate({"agent": {"claim_minutes": minutes}})

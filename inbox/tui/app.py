@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
-from inbox.claims import RENEW_EVERY_SECONDS
+from inbox.claims import renew_every_seconds
 from inbox.models import ItemStatus, ReplyOrigin, ReplyState, SourceAccount
 from inbox.service import ItemDetail, ItemFilter, ItemRow, WeekSla
 from inbox.spikes import Spike
@@ -551,7 +551,8 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         assert item_id is not None
         author = clean(detail.item.author) or "(anonymous)"
         # Keep the claim alive while the composer is open; a crash stops it and the claim lapses.
-        heartbeat = self.set_interval(RENEW_EVERY_SECONDS, partial(self._renew_claim, item_id))
+        every = renew_every_seconds(self.service.claim_minutes)
+        heartbeat = self.set_interval(every, partial(self._renew_claim, item_id))
 
         def done(reply_id: int | None) -> None:
             heartbeat.stop()
