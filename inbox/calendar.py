@@ -26,6 +26,11 @@ class WorkingCalendar:
     holiday_subdivision: str | None = None
     closed_dates: frozenset[date] = field(default_factory=frozenset)
     open_dates: frozenset[date] = field(default_factory=frozenset)
+    # Each day's working intervals, worked out once: a page of the queue asks for the same
+    # few weeks of days a hundred times (holiday lookups and zone conversions each time).
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def from_config(cls, cfg: WorkingHoursConfig) -> WorkingCalendar:
@@ -49,11 +54,17 @@ class WorkingCalendar:
             and day in _holidays(self.holiday_country, self.holiday_subdivision, day.year)
         )
 
-    def spans(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+    def spans(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The working intervals of one local day, as UTC instants."""
         return self._spans(day)
 
-    def _spans(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+    def _spans(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = tuple(self._work_out_spans(day))
+        return found
+
+    def _work_out_spans(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         if not self.is_working_day(day):
             return
         for start, end in self.intervals:
@@ -98,7 +109,7 @@ class WorkingCalendar:
         remaining = seconds
         day = end.astimezone(self.zone).date() + timedelta(days=1)
         for _ in range(_MAX_DAYS):
-            for a, b in reversed(list(self._spans(day))):
+            for a, b in reversed(self._spans(day)):
                 hi = min(b, end)
                 if hi <= a:
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,19 @@ def test_open_dates_override_closed_weekdays() -> None:
     cal = calendar(days=["mon"], open_dates=[date(2026, 11, 29)])  # a Sunday sale
     assert cal.is_working_day(date(2026, 11, 29))
     assert not cal.is_working_day(date(2026, 11, 28))
+
+
+def test_each_calendar_keeps_its_own_days() -> None:
+    """Days' intervals are worked out once per calendar: a calendar made from another (other
+    closed dates) does not see the first one's days."""
+    day = date(2026, 11, 23)
+    cal = calendar(hours=["10:00-19:00"])
+    assert len(cal.spans(day)) == 1
+    closed = replace(cal, closed_dates=frozenset({day}))
+    assert closed.spans(day) == ()
+    assert cal.spans(day) == cal.spans(day) != ()
+    assert closed.working_seconds(ist(2026, 11, 23, 9), ist(2026, 11, 23, 20)) == 0
+    assert cal.working_seconds(ist(2026, 11, 23, 9), ist(2026, 11, 23, 20)) == 9 * 3600
 
 
 instants = st.datetimes(
