@@ -382,7 +382,18 @@ class InboxService:
         matching: sa.Select[Any] | sa.CompoundSelect[Any] | None = self._indexed_matches(needle)
         if matching is None:
             matching = sa.select(col(Item.id)).where(self._like(needle))
-        return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
+            return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
+        if not set(f.statuses) - {ItemStatus.ESCALATED}:
+            return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
+        # Statuses with many items: the index's matches drive, looked up by id, and the status
+        # is checked on the row. Without statistics SQLite would rather walk the status index
+        # (40,000 entries waiting for a reply at 100,000 items, each checked against the
+        # matches): Needs reply searches 23 -> 18 ms on average (bench words). Escalated items
+        # are few, and walking them stays cheaper. (`|| ''` keeps the status index out of the
+        # plan; the values compared are the same.)
+        rest = self._where(replace(f, text=None, statuses=()))
+        rest.append(col(Item.status).concat("").in_(f.statuses))
+        return [col(Item.id).in_(matching), *rest]
 
     def count_queue(self, f: ItemFilter | None = None) -> int:
         """`count_items`, planned like `queue_page`."""

@@ -168,6 +168,35 @@ def test_search_finds_what_like_finds(svc: InboxService, text: str) -> None:
     assert searched(svc, text) == {"list_items": expected, "queue_page": expected}
 
 
+@pytest.mark.parametrize(
+    "statuses",
+    [
+        (ItemStatus.NEW, ItemStatus.OPEN, ItemStatus.ESCALATED),
+        (ItemStatus.REPLIED,),
+        (ItemStatus.ESCALATED,),
+    ],
+)
+def test_search_within_statuses_finds_what_like_finds(
+    svc: InboxService, statuses: tuple[ItemStatus, ...]
+) -> None:
+    """A search inside a view of some statuses (read by id from the index's matches for
+    most, through the status index for escalated items) finds the matching items of those
+    statuses, page after page."""
+    items = svc.list_items(limit=10_000)
+    for i, row in enumerate(items):  # every status present
+        status = [ItemStatus.NEW, ItemStatus.REPLIED, ItemStatus.ESCALATED][i % 3]
+        if row.status != status:
+            svc.set_status(row.id, status)
+    wanted = {r.id for r in svc.list_items(ItemFilter(statuses=statuses), limit=10_000)}
+    for text in ("refun", "पेमेंट", "a", "user", "👍", "pickup", "nothing matches this"):
+        expected = like_ids(svc.engine, text) & wanted
+        f = ItemFilter(text=text, statuses=statuses)
+        pages = [svc.queue_page(f, sort=Sort.NEWEST, limit=2, offset=o) for o in range(0, 40, 2)]
+        assert {r.id for page in pages for r in page} == expected, text
+        assert sum(len(page) for page in pages) == len(expected)
+        assert svc.count_queue(f) == len(expected)
+
+
 def test_partial_words_and_scripts_are_found(svc: InboxService) -> None:
     def bodies(text: str) -> set[str]:
         return {r.body for r in svc.list_items(ItemFilter(text=text))}
