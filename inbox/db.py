@@ -26,7 +26,15 @@ _PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
 
 TEXT_SEARCH_TABLE = "item_fts"
 """SQLite's FTS5 index of items' title, body and author (migration 0005)."""
-_TEXT_SEARCH_INDEXES = frozenset(f"ix_item_{c}_trgm" for c in ("title", "body", "author"))
+TEXT_SEARCH_COLUMNS = ("title", "body", "author")
+
+
+def trigram_index_name(column: str) -> str:
+    """PostgreSQL's pg_trgm index of one searched column (migration 0005)."""
+    return f"ix_item_{column}_trgm"
+
+
+_TEXT_SEARCH_INDEXES = frozenset(trigram_index_name(c) for c in TEXT_SEARCH_COLUMNS)
 
 
 def resolve_url(value: str) -> str:
@@ -93,22 +101,6 @@ def in_models(obj: Any, name: str | None, type_: str, reflected: bool, compare_t
     if type_ == "table":
         return name != TEXT_SEARCH_TABLE and not name.startswith(f"{TEXT_SEARCH_TABLE}_")
     return not (type_ == "index" and name in _TEXT_SEARCH_INDEXES)
-
-
-def has_text_search_table(engine: Engine) -> bool:
-    """Whether this SQLite database has the FTS5 search index and its queue (a SQLite built
-    without FTS5 gets neither, and search falls back to scanning)."""
-    if engine.dialect.name != "sqlite":
-        return False
-    names = [TEXT_SEARCH_TABLE, *(f"{TEXT_SEARCH_TABLE}_{part}" for part in ("pending", "state"))]
-    with engine.connect() as conn:
-        found = conn.execute(
-            sa.text(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN :names"
-            ).bindparams(sa.bindparam("names", expanding=True)),
-            {"names": names},
-        ).scalar()
-    return found == len(names)
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from inbox import claims
 from inbox.calendar import WorkingCalendar
 from inbox.config import Config
-from inbox.db import TEXT_SEARCH_TABLE, has_text_search_table, write_scope
+from inbox.db import TEXT_SEARCH_TABLE, write_scope
 from inbox.errors import ConflictError, NotFoundError
 from inbox.models import (
     NEEDS_REPLY,
@@ -36,7 +36,7 @@ from inbox.models import (
     utcnow,
 )
 from inbox.spikes import Spike, find_spikes
-from inbox.textindex import not_indexed
+from inbox.textindex import has_text_index, not_indexed
 
 Clock = Callable[[], datetime]
 TRIGRAM = 3
@@ -255,7 +255,7 @@ class InboxService:
 
     @cached_property
     def _text_index(self) -> bool:
-        return has_text_search_table(self.engine)
+        return has_text_index(self.engine)
 
     def _text_clause(self, needle: str) -> sa.ColumnElement[bool]:
         """`needle` as a case-insensitive substring of the title, body or author."""

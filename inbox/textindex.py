@@ -8,17 +8,17 @@ queued in `item_fts_pending` (edited since indexed) are not in the index yet:
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped
 
-from inbox.db import TEXT_SEARCH_TABLE
+from inbox.db import TEXT_SEARCH_COLUMNS, TEXT_SEARCH_TABLE, trigram_index_name
 
 PENDING_TABLE = f"{TEXT_SEARCH_TABLE}_pending"
 """Ids at or below the mark whose current text is not in the index: edited items."""
 STATE_TABLE = f"{TEXT_SEARCH_TABLE}_state"
 """One row: `upto`, the highest item id the index has read (migration 0007)."""
 
-_COLUMNS = ("title", "body", "author")
+_COLUMNS = TEXT_SEARCH_COLUMNS
 _VALUES = ", ".join(f"lower(substr({c}, 1, length({c})))" for c in _COLUMNS)
 _INSERT = f"INSERT INTO {TEXT_SEARCH_TABLE}(rowid, {', '.join(_COLUMNS)}) SELECT id, {_VALUES} "
 
@@ -37,7 +37,7 @@ def index_pending(connection: Connection) -> int:
     """Index every item not indexed yet, inside the caller's transaction; returns how many.
     Nothing is written in between by anyone else: the first statement takes SQLite's write
     lock (or fails, if another writer committed since this transaction's snapshot)."""
-    if connection.dialect.name != "sqlite" or not _has_state(connection):
+    if connection.dialect.name != "sqlite" or not _has_index(connection):
         return 0
     done = connection.exec_driver_sql(
         f"{_INSERT} FROM item WHERE id > (SELECT upto FROM {STATE_TABLE})"
@@ -58,7 +58,7 @@ def reindex(connection: Connection) -> int:
     skips them when the role may not create pg_trgm; run this again once it may)."""
     if connection.dialect.name == "postgresql":
         return _postgres_trigram_indexes(connection)
-    if connection.dialect.name != "sqlite" or not _has_state(connection):
+    if connection.dialect.name != "sqlite" or not _has_index(connection):
         return 0
     connection.exec_driver_sql(
         f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
@@ -67,11 +67,22 @@ def reindex(connection: Connection) -> int:
     return index_pending(connection)
 
 
-def _has_state(connection: Connection) -> bool:
+def has_text_index(engine: Engine) -> bool:
+    """Whether this SQLite database has the search index (a SQLite built without FTS5 gets
+    none, and search scans every item)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as connection:
+        return _has_index(connection)
+
+
+def _has_index(connection: Connection) -> bool:
+    """The FTS5 table with its mark and queue (migrations 0005 and 0007)."""
+    names = (TEXT_SEARCH_TABLE, PENDING_TABLE, STATE_TABLE)
     found = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (STATE_TABLE,)
-    ).first()
-    return found is not None
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)", names
+    ).scalar_one()
+    return int(found) == len(names)
 
 
 def _postgres_trigram_indexes(connection: Connection) -> int:
@@ -79,7 +90,7 @@ def _postgres_trigram_indexes(connection: Connection) -> int:
     connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in _COLUMNS:
         connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS ix_item_{column}_trgm ON item "
+            f"CREATE INDEX IF NOT EXISTS {trigram_index_name(column)} ON item "
             f"USING gin ({column} gin_trgm_ops)"
         )
     return int(connection.exec_driver_sql("SELECT count(*) FROM item").scalar_one())

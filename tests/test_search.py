@@ -4,6 +4,8 @@ what the plain LIKE / ILIKE scan finds, on every script and every character user
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -533,6 +535,33 @@ def test_db_reindex_makes_missing_trigram_indexes_on_postgres(postgres_url: str)
     indexes = {i["name"] for i in sa.inspect(engine).get_indexes("item")}
     assert {"ix_item_title_trgm", "ix_item_body_trgm", "ix_item_author_trgm"} <= indexes
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_db_reindex_says_what_the_role_lacks_on_postgres(postgres_url: str) -> None:
+    """A role that may not index the table gets one clear line and exit code 1."""
+    engine = create_db_engine(postgres_url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_item_body_trgm")
+        conn.exec_driver_sql(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'inbox_reader')"
+            " THEN CREATE ROLE inbox_reader LOGIN; END IF; END $$"
+        )
+        conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO inbox_reader")
+    engine.dispose()
+    url = sa.make_url(postgres_url).set(username="inbox_reader", password=None)
+    db = url.render_as_string(hide_password=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "inbox", "--db", db, "db", "reindex"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "cannot build the search index" in result.stderr
+    assert "must be owner of table item" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # Characters that differ between LIKE and a Unicode-folding index, that FTS5 or LIKE treat
