@@ -120,7 +120,18 @@ class Item(SQLModel, table=True):
     __tablename__ = "item"
     __table_args__ = (
         sa.UniqueConstraint("platform", "account_id", "external_id", name="uq_item_platform_key"),
-        sa.Index("ix_item_status_created", "status", "created_at"),
+        # The urgent queue read in order, newest first within an urgency (queue_walk.py).
+        sa.Index(
+            "ix_item_status_published",
+            sa.text("status"),
+            sa.text("coalesce(created_at, updated_at, first_seen_at)"),
+            sa.text("id"),
+            sa.text("clock_started_at"),
+            sa.text("snoozed_until"),
+            sa.text("created_at"),
+            sa.text("updated_at"),
+            sa.text("first_seen_at"),
+        ),
         # The queue's views (Needs reply, Due soon, Breached) and their counts read only this.
         sa.Index(
             "ix_item_queue",

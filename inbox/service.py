@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from inbox import claims
+from inbox import claims, queue_walk
 from inbox.calendar import WorkingCalendar
 from inbox.config import Config
 from inbox.db import TEXT_SEARCH_TABLE, write_scope
@@ -35,6 +35,7 @@ from inbox.models import (
     TagOrigin,
     utcnow,
 )
+from inbox.queue_walk import Urgency
 from inbox.spikes import Spike, find_spikes
 from inbox.textindex import has_text_index, not_indexed
 
@@ -294,7 +295,10 @@ class InboxService:
         waiting = sa.select(col(Item.id)).where(not_indexed(col(Item.id)), self._like(needle))
         return sa.union_all(indexed, waiting)
 
-    def _order(self, sort: Sort) -> list[Any]:
+    def _urgency(self) -> Urgency:
+        return Urgency(*self._sla_cutoffs(self.config.sla.due_soon_hours))
+
+    def _order(self, sort: Sort, urgency: Urgency | None = None) -> list[Any]:
         newest = _published()
         if sort is Sort.NEWEST:
             return [newest.desc(), col(Item.id).desc()]
@@ -302,16 +306,8 @@ class InboxService:
             return [newest.asc(), col(Item.id).asc()]
         if sort is Sort.RATING:
             return [col(Item.rating).asc().nulls_last(), newest.desc()]
-        needs = col(Item.status).in_([s.value for s in NEEDS_REPLY])
-        breached_before, due_before = self._sla_cutoffs(self.config.sla.due_soon_hours)
-        urgency = sa.case(
-            (col(Item.status) == ItemStatus.ESCALATED, 0),
-            (sa.and_(needs, col(Item.clock_started_at) <= breached_before), 1),
-            (sa.and_(needs, col(Item.clock_started_at) <= due_before), 2),
-            (needs, 3),
-            else_=4,
-        )
-        return [urgency.asc(), newest.desc(), col(Item.id).desc()]
+        rank = (urgency or self._urgency()).rank(Item.__table__)  # type: ignore[attr-defined]
+        return [rank.asc(), newest.desc(), col(Item.id).desc()]
 
     def list_items(
         self,
@@ -343,16 +339,13 @@ class InboxService:
         offset: int = 0,
     ) -> list[ItemRow]:
         """The same page as `list_items`, read in two steps: the ids in queue order first
-        (from the narrow queue index, without reading whole rows), then those rows only. On a
-        large inbox this is what keeps switching views and searching fast."""
+        (from indexes, without reading whole rows; walked in order where `queue_walk` can),
+        then those rows only. On a large inbox this is what keeps switching views and
+        searching fast."""
         f = f or ItemFilter()
-        ids_query = sa.select(col(Item.id)).where(*self._queue_where(f))
-        if f.accounts:
-            ids_query = ids_query.join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
-        ids_query = ids_query.order_by(*self._order(sort)).limit(limit).offset(offset)
         columns = [col(getattr(Item, name)) for name in _ROW_COLUMNS]
         with Session(self.engine) as session:
-            ids = [int(i) for i in session.execute(ids_query).scalars()]
+            ids = self._page_ids(session, f, sort, limit, offset)
             if not ids:
                 return []
             # Only the columns a row shows: no ORM objects, no raw payload to parse.
@@ -371,6 +364,60 @@ class InboxService:
             for i in ids
             if i in found  # not deleted between the two reads
         ]
+
+    def _page_ids(
+        self, session: Session, f: ItemFilter, sort: Sort, limit: int, offset: int
+    ) -> list[int]:
+        """The ids of one page, in order: walked along the queue order where `queue_walk`
+        can (SQLite, urgent order, a view of statuses with at most a search), else one
+        query whose rows SQLite sorts."""
+        if sort is Sort.URGENT and self.engine.dialect.name == "sqlite" and _walkable(f):
+            urgency = self._urgency()
+            awake_at = None if f.include_snoozed else self.clock()
+            needle = (f.text or "").strip()
+            if not needle:
+                return queue_walk.page_ids(
+                    session,
+                    urgency,
+                    f.statuses,
+                    awake_at=awake_at,
+                    matched=False,
+                    limit=limit,
+                    offset=offset,
+                )
+            matching: sa.Select[Any] | sa.CompoundSelect[Any] | None
+            matching = self._indexed_matches(needle)
+            if matching is None:
+                matching = sa.select(col(Item.id)).where(self._like(needle))
+            if queue_walk.fill_matches(session, matching) > queue_walk.FEW_MATCHES:
+                return queue_walk.page_ids(
+                    session,
+                    urgency,
+                    f.statuses,
+                    awake_at=awake_at,
+                    matched=True,
+                    limit=limit,
+                    offset=offset,
+                )
+            # Few matches: each looked up by id, then sorted (the status index kept out).
+            rest = self._where(replace(f, text=None, statuses=()))
+            query = (
+                sa.select(col(Item.id))
+                .where(
+                    col(Item.id).in_(sa.select(queue_walk.MATCH.c.id)),
+                    col(Item.status).concat("").in_(f.statuses),
+                    *rest,
+                )
+                .order_by(*self._order(sort, urgency))
+                .limit(limit)
+                .offset(offset)
+            )
+            return [int(i) for i in session.execute(query).scalars()]
+        ids_query = sa.select(col(Item.id)).where(*self._queue_where(f))
+        if f.accounts:
+            ids_query = ids_query.join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
+        ids_query = ids_query.order_by(*self._order(sort)).limit(limit).offset(offset)
+        return [int(i) for i in session.execute(ids_query).scalars()]
 
     def _queue_where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
         """`_where`, with a text search done as its own step: matching ids first, the other
@@ -858,6 +905,12 @@ def _published() -> sa.ColumnElement[datetime]:
     """When the item appeared: platform creation time, else its last edit (Play and the
     iTunes feed only give that), else when we first saw it."""
     return sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at))
+
+
+def _walkable(f: ItemFilter) -> bool:
+    """A view of statuses, with at most a search and snoozed items left out or in."""
+    plain = replace(f, statuses=(), text=None, include_snoozed=False)
+    return bool(f.statuses) and plain == ItemFilter()
 
 
 def fts_phrase(text: str) -> str:
