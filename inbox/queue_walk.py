@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -68,8 +69,8 @@ class Urgency:
     """The urgent order's ranks, fixed at one moment: 0 escalated, 1 breached, 2 due
     soon, 3 other items waiting for a reply, 4 the rest."""
 
-    breached_before: datetime
-    due_before: datetime
+    breached_before: datetime | sa.BindParameter[Any]
+    due_before: datetime | sa.BindParameter[Any]
 
     def rank(self, t: Any) -> sa.ColumnElement[int]:
         """The rank of each row of `t` (the item table, or a walk over it)."""
@@ -108,8 +109,11 @@ def ranks_of(status: str) -> tuple[int, ...]:
 
 def fill_matches(session: Session, matching: sa.Select[Any] | sa.CompoundSelect[Any]) -> int:
     """Write the ids `matching` selects to this connection's MATCH table; their number."""
-    session.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS queue_match (id INTEGER PRIMARY KEY)"))
-    session.execute(sa.delete(MATCH))
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS queue_match (id INTEGER PRIMARY KEY)"
+    )
+    connection.exec_driver_sql("DELETE FROM temp.queue_match")
     insert = sa.insert(MATCH).from_select(["id"], matching).prefix_with("OR IGNORE")
     return int(session.execute(insert).rowcount)  # type: ignore[attr-defined]
 
@@ -163,48 +167,65 @@ def _walk(
     matched: bool,
 ) -> list[tuple[Any, int]]:
     """The newest `need` (published, id) of `status` at `rank`."""
-    if _rank_size(session, urgency, status, rank) < LARGE_RANK:
-        # Few items: SQLite's plan, which reads the rank's range of clocks and sorts it.
-        t = _ITEM
-        source: Any = t
-        extra = urgency.clock_range(t, rank)
-    else:
-        # Many: walked newest first, stopping at `need` (index only, no row read).
-        t = _Bare
-        source = sa.text(f"item INDEXED BY {WALK_INDEX}")
-        extra = []
-    newest = published(t)
-    query = (
-        sa.select(sa.type_coerce(newest, sa.String), t.c.id)
-        .select_from(source)
-        .where(t.c.status == status, *_terms(t, urgency, rank, awake_at, matched), *extra)
-        .order_by(newest.desc(), t.c.id.desc())
-        .limit(need)
+    params = {
+        "status": status,
+        "breached": urgency.breached_before,
+        "due": urgency.due_before,
+        "awake": awake_at,
+        "need": need,
+        "cap": LARGE_RANK,
+    }
+    # A rank that is its status's only one is walked without counting: nothing else lies
+    # on its way.
+    walk = len(ranks_of(status)) == 1 or (
+        session.execute(_statement("count", rank, False, False), params).scalar_one() >= LARGE_RANK
     )
-    return [(p, int(i)) for p, i in session.execute(query)]
+    query = _statement("walk" if walk else "range", rank, awake_at is not None, matched)
+    return [(p, int(i)) for p, i in session.execute(query, params)]
 
 
-def _terms(
-    t: Any, urgency: Urgency, rank: int, awake_at: datetime | None, matched: bool
-) -> list[sa.ColumnElement[bool]]:
-    terms = [urgency.rank(t) == rank]
-    if awake_at is not None:
+_PARAMETERS = Urgency(
+    breached_before=sa.bindparam("breached", type_=_ITEM.c.clock_started_at.type),
+    due_before=sa.bindparam("due", type_=_ITEM.c.clock_started_at.type),
+)
+
+
+@cache
+def _statement(kind: str, rank: int, awake: bool, matched: bool) -> sa.Select[Any]:
+    """One of the walk's statements, built once (building costs more than running them):
+    "walk" reads the status's items newest first along the index (index only) and stops at
+    `need`; "range" leaves a small rank to SQLite's plan over its clocks, which sorts it;
+    "count" counts a rank's items up to LARGE_RANK."""
+    if kind == "count":
+        counted = (
+            sa.select(sa.literal(1))
+            .where(
+                _ITEM.c.status == sa.bindparam("status"),
+                _PARAMETERS.rank(_ITEM) == rank,
+                *_PARAMETERS.clock_range(_ITEM, rank),
+            )
+            .limit(sa.bindparam("cap", type_=sa.Integer))
+            .subquery()
+        )
+        return sa.select(sa.func.count()).select_from(counted)
+    t: Any = _Bare if kind == "walk" else _ITEM
+    terms = [t.c.status == sa.bindparam("status"), _PARAMETERS.rank(t) == rank]
+    if kind == "range":
+        terms.extend(_PARAMETERS.clock_range(t, rank))
+    if awake:
+        awake_at = sa.bindparam("awake", type_=_ITEM.c.snoozed_until.type)
         terms.append(sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= awake_at))
     if matched:
         terms.append(t.c.id.in_(sa.select(MATCH.c.id)))
-    return terms
-
-
-def _rank_size(session: Session, urgency: Urgency, status: str, rank: int) -> int:
-    """How many items of `status` have `rank`, counted up to LARGE_RANK (index only)."""
-    t = _ITEM
-    counted = (
-        sa.select(sa.literal(1))
-        .where(t.c.status == status, urgency.rank(t) == rank, *urgency.clock_range(t, rank))
-        .limit(LARGE_RANK)
-        .subquery()
+    newest = published(t)
+    source = sa.text(f"item INDEXED BY {WALK_INDEX}") if kind == "walk" else t
+    return (
+        sa.select(sa.type_coerce(newest, sa.String), t.c.id)
+        .select_from(source)
+        .where(*terms)
+        .order_by(newest.desc(), t.c.id.desc())
+        .limit(sa.bindparam("need", type_=sa.Integer))
     )
-    return int(session.execute(sa.select(sa.func.count()).select_from(counted)).scalar_one())
 
 
 class _Bare:
