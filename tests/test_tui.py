@@ -3,6 +3,7 @@ triage, reply and undo, escalate, retag, snooze, views and filters, live refresh
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -794,3 +795,38 @@ async def test_a_colleagues_claim_shows_in_the_queue_and_ours_is_renewed(inbox) 
         screen._renew_claim(ids["as-1"])
         await settle(pilot)
         assert item(engine, ids["as-1"]).claimed_until == NOW + timedelta(minutes=25)
+
+
+async def test_a_new_search_never_shows_the_last_ones_count(inbox, monkeypatch) -> None:
+    """While a search is counted, the filter line says so ("→ … items"), not the count of
+    the search before. (A page of one row, so that counting is left to the worker.)"""
+    engine, _ids = inbox
+    monkeypatch.setattr("inbox.tui.app.PAGE", 1)
+    app = app_for(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.inbox
+        bar = screen.query_one(ViewBar)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+        assert 'filter "money"  → 2 items' in shown(bar)
+        release = threading.Event()
+        count_queue = screen.service.count_queue
+
+        def held_count(f):  # type: ignore[no-untyped-def]
+            release.wait(10)
+            return count_queue(f)
+
+        monkeypatch.setattr(screen.service, "count_queue", held_count)
+        await pilot.press("slash")
+        screen.query_one("#f-text", Input).value = "pickup"
+        await pilot.press("enter")
+        for _ in range(100):  # the new page is on screen (its count is held back)
+            await pilot.pause(0.02)
+            if screen.shown_generation == screen._generation and "pickup" in shown(bar):
+                break
+        assert 'filter "pickup"  → … items' in shown(bar)
+        release.set()
+        await settle(pilot, 0.2)
+        expected = len(screen.service.list_items(screen.current_filter()))
+        assert f'filter "pickup"  → {expected} items' in shown(bar)

@@ -411,7 +411,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
             spikes=self._read_spikes(),
         )
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._figures_refreshed, figures)
+            self.app.call_from_thread(self._figures_refreshed, figures, generation)
 
     def _read_spikes(self) -> tuple[Spike, ...]:
         """Today's theme spikes, read again when the last reading is old (worker thread)."""
@@ -420,9 +420,12 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
             self._spikes_read = time.monotonic()
         return self._spikes
 
-    def _figures_refreshed(self, figures: Figures) -> None:
+    def _figures_refreshed(self, figures: Figures, generation: int) -> None:
         self.figures = figures
-        self.counts.update(figures.counts)
+        counts = dict(figures.counts)
+        if generation != self._generation:  # read for the filter before this one
+            counts.pop("_current", None)
+        self.counts.update(counts)
         self._show_viewbar()
         names = dict(self.theme_names)
         self.query_one(StatusLine).show(
@@ -773,6 +776,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         if view is None:
             return
         self.view = view
+        self.counts.pop("_current", None)
         self._show_viewbar()
         self.reload_queue()
 
@@ -832,6 +836,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[None]):
         if event.choice == self.choice:
             return
         self.choice = event.choice
+        self.counts.pop("_current", None)  # the last filter's count is not this one's
         self._show_viewbar()
         self.reload_queue()
 

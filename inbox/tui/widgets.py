@@ -611,8 +611,7 @@ class ViewBar(Static):
         if not choice.empty:
             text.append("\nfilter ", style=p.warning + p.bold)
             text.append(clean(choice.describe()), style=p.warning)
-            if shown is not None:
-                text.append(f"  → {shown} items", style=p.muted)
+            text.append(f"  → {'…' if shown is None else shown} items", style=p.muted)
         lines = text.plain.count("\n") + 1
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines  # only a change of height needs a layout pass
