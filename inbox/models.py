@@ -143,6 +143,13 @@ class Item(SQLModel, table=True):
             "snoozed_until",
             "account_id",
         ),
+        # "Mine": the assigned items only (ingest assigns nobody, so writes nothing here).
+        sa.Index(
+            "ix_item_assignee",
+            "assignee",
+            sqlite_where=sa.text("assignee IS NOT NULL"),
+            postgresql_where=sa.text("assignee IS NOT NULL"),
+        ),
         # Who wrote it, as the repeated-complaint check looks authors up (classify.py).
         sa.Index("ix_item_author_key", sa.text("lower(coalesce(author_id, author))")),
     )
@@ -253,13 +260,17 @@ class Event(SQLModel, table=True):
     """Append-only log of everything that happened to an item; SLA figures come from it."""
 
     __tablename__ = "event"
-    __table_args__ = (sa.Index("ix_event_item_at", "item_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_event_item_at", "item_id", "at"),
+        # Events of a kind in a time range, and their items ("Replied today", SLA figures).
+        sa.Index("ix_event_kind_at", "kind", "at", "item_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int | None = Field(
         default=None, foreign_key="item.id", nullable=True, ondelete="CASCADE"
     )
-    kind: str = Field(max_length=20, index=True)
+    kind: str = Field(max_length=20)
     actor: str | None = Field(default=None, max_length=100)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
     data: dict[str, Any] | None = Field(default=None, sa_type=JSONType)

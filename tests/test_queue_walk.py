@@ -181,3 +181,30 @@ def test_a_large_rank_is_walked_along_the_index_without_sorting(
             )
             assert f"COVERING INDEX {queue_walk.WALK_INDEX}" in plan, plan
             assert "TEMP B-TREE" not in plan, plan
+
+
+def _plans(engine: Engine, statements: list[tuple[str, Any]]) -> str:
+    with engine.connect() as conn:
+        return " / ".join(
+            row[-1]
+            for statement, params in statements
+            if statement.lstrip().upper().startswith("SELECT")
+            for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+        )
+
+
+def test_mine_and_replied_today_read_their_indexes(
+    sqlite_engine: Engine, svc: InboxService, statements: list[tuple[str, Any]]
+) -> None:
+    """The "Mine" view reads the assigned items only (a partial index), "Replied today" the replied
+    events since midnight (kind, time and item from the index): neither reads every item
+    (migration 0009)."""
+    _write(sqlite_engine, svc, [("new", 7, 7, 7, 1, None, "otp")] * 5)
+    statements.clear()
+    svc.queue_page(ItemFilter(statuses=("new",), assignee="asha"))
+    assert "USING INDEX ix_item_assignee (assignee=?)" in _plans(sqlite_engine, statements)
+    statements.clear()
+    svc.queue_page(ItemFilter(replied_since=NOW - timedelta(hours=3)))
+    assert "USING COVERING INDEX ix_event_kind_at (kind=? AND at>?)" in _plans(
+        sqlite_engine, statements
+    )
