@@ -118,32 +118,63 @@ def fill_matches(session: Session, matching: sa.Select[Any] | sa.CompoundSelect[
     return int(session.execute(insert).rowcount)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """What a page keeps besides its statuses, all of it on the walked index."""
+
+    awake_at: datetime | None = None
+    """Leave out items snoozed past then (None: keep snoozed items)."""
+    matched: bool = False
+    """Only the ids in MATCH (filled by `fill_matches` on the same connection)."""
+    clock_after: datetime | None = None
+    clock_upto: datetime | None = None
+    """A range of response clocks (the Due soon and Breached views)."""
+    ranks: frozenset[int] | None = None
+    """The only ranks that can match (the others are not read)."""
+
+
 def page_ids(
     session: Session,
     urgency: Urgency,
     statuses: Sequence[str],
+    conditions: Conditions,
     *,
-    awake_at: datetime | None,
-    matched: bool,
     limit: int,
     offset: int = 0,
 ) -> list[int]:
-    """Ids of the items of `statuses` in urgent order, `offset` to `offset + limit`.
-
-    `awake_at`: leave out items snoozed past then (None: keep snoozed items). `matched`:
-    only the ids in MATCH (filled by `fill_matches` on this session's connection)."""
+    """Ids of the items of `statuses` meeting `conditions`, in urgent order, `offset` to
+    `offset + limit`."""
     wanted = offset + limit
     found: list[int] = []
-    for rank in sorted({r for s in set(statuses) for r in ranks_of(s)}):
+    ranks = {r for s in set(statuses) for r in ranks_of(s)}
+    if conditions.ranks is not None:
+        ranks &= conditions.ranks
+    for rank in sorted(ranks):
         need = wanted - len(found)
         if need <= 0:
             break
         rows: list[tuple[Any, int]] = []
         for status in sorted({s for s in statuses if rank in ranks_of(s)}):
-            rows.extend(_walk(session, urgency, status, rank, need, awake_at, matched))
+            rows.extend(_walk(session, urgency, status, rank, need, conditions))
         rows.sort(key=_newest_first, reverse=True)
         found.extend(item_id for _p, item_id in rows[:need])
     return found[offset:wanted]
+
+
+def statuses_present(session: Session) -> list[str]:
+    """Every status some item has, one index seek each (a loose scan of the walked index):
+    the "All" view's statuses, whatever a script may have written."""
+    rows = session.execute(
+        sa.text(
+            "WITH RECURSIVE present(status) AS ("
+            f" SELECT (SELECT min(status) FROM item INDEXED BY {WALK_INDEX})"
+            " UNION ALL SELECT (SELECT min(status) FROM item INDEXED BY"
+            f" {WALK_INDEX} WHERE status > present.status)"
+            " FROM present WHERE present.status IS NOT NULL"
+            ") SELECT status FROM present WHERE status IS NOT NULL"
+        )
+    )
+    return [str(status) for (status,) in rows]
 
 
 def _newest_first(row: tuple[Any, int]) -> tuple[Any, ...]:
@@ -163,25 +194,42 @@ def _walk(
     status: str,
     rank: int,
     need: int,
-    awake_at: datetime | None,
-    matched: bool,
+    conditions: Conditions,
 ) -> list[tuple[Any, int]]:
     """The newest `need` (published, id) of `status` at `rank`."""
     params = {
         "status": status,
         "breached": urgency.breached_before,
         "due": urgency.due_before,
-        "awake": awake_at,
+        "awake": conditions.awake_at,
+        "after": conditions.clock_after,
+        "upto": conditions.clock_upto,
         "need": need,
         "cap": LARGE_RANK,
     }
-    # A rank that is its status's only one is walked without counting: nothing else lies
-    # on its way.
-    walk = len(ranks_of(status)) == 1 or (
-        session.execute(_statement("count", rank, False, False), params).scalar_one() >= LARGE_RANK
+    # Walked without counting: a rank that is its status's only one (nothing else lies on
+    # its way), and "the rest" of the waiting, the newest, which the walk meets first.
+    walk = rank not in _COUNTED or (
+        session.execute(_statement("count", rank, _Shape()), params).scalar_one() >= LARGE_RANK
     )
-    query = _statement("walk" if walk else "range", rank, awake_at is not None, matched)
+    shape = _Shape(
+        awake=conditions.awake_at is not None,
+        matched=conditions.matched,
+        after=conditions.clock_after is not None,
+        upto=conditions.clock_upto is not None,
+    )
+    query = _statement("walk" if walk else "range", rank, shape)
     return [(p, int(i)) for p, i in session.execute(query, params)]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which optional conditions a statement has (its parameters come at each run)."""
+
+    awake: bool = False
+    matched: bool = False
+    after: bool = False
+    upto: bool = False
 
 
 _PARAMETERS = Urgency(
@@ -190,35 +238,43 @@ _PARAMETERS = Urgency(
 )
 
 
+_COUNTED = (1, 2)
+"""The ranks that are a range of clocks among others of their status: breached, due soon."""
+_CLOCK_ORDER = sa.text("item INDEXED BY ix_item_queue")
+"""The queue index (status, clock, the times, snooze): a rank's range of clocks, read alone."""
+
+
 @cache
-def _statement(kind: str, rank: int, awake: bool, matched: bool) -> sa.Select[Any]:
+def _statement(kind: str, rank: int, shape: _Shape) -> sa.Select[Any]:
     """One of the walk's statements, built once (building costs more than running them):
     "walk" reads the status's items newest first along the index (index only) and stops at
-    `need`; "range" leaves a small rank to SQLite's plan over its clocks, which sorts it;
-    "count" counts a rank's items up to LARGE_RANK."""
+    `need`; "range" reads a small rank's range of clocks from the queue index and sorts it;
+    "count" counts a rank's items there, up to LARGE_RANK."""
+    t = _Bare
+    terms = [t.c.status == sa.bindparam("status"), _PARAMETERS.rank(t) == rank]
+    if kind != "walk":
+        terms.extend(_PARAMETERS.clock_range(t, rank))
     if kind == "count":
         counted = (
             sa.select(sa.literal(1))
-            .where(
-                _ITEM.c.status == sa.bindparam("status"),
-                _PARAMETERS.rank(_ITEM) == rank,
-                *_PARAMETERS.clock_range(_ITEM, rank),
-            )
+            .select_from(_CLOCK_ORDER)
+            .where(*terms)
             .limit(sa.bindparam("cap", type_=sa.Integer))
             .subquery()
         )
         return sa.select(sa.func.count()).select_from(counted)
-    t: Any = _Bare if kind == "walk" else _ITEM
-    terms = [t.c.status == sa.bindparam("status"), _PARAMETERS.rank(t) == rank]
-    if kind == "range":
-        terms.extend(_PARAMETERS.clock_range(t, rank))
-    if awake:
-        awake_at = sa.bindparam("awake", type_=_ITEM.c.snoozed_until.type)
+    moment = _ITEM.c.clock_started_at.type
+    if shape.awake:
+        awake_at = sa.bindparam("awake", type_=moment)
         terms.append(sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= awake_at))
-    if matched:
+    if shape.after:
+        terms.append(t.c.clock_started_at > sa.bindparam("after", type_=moment))
+    if shape.upto:
+        terms.append(t.c.clock_started_at <= sa.bindparam("upto", type_=moment))
+    if shape.matched:
         terms.append(t.c.id.in_(sa.select(MATCH.c.id)))
     newest = published(t)
-    source = sa.text(f"item INDEXED BY {WALK_INDEX}") if kind == "walk" else t
+    source = sa.text(f"item INDEXED BY {WALK_INDEX}") if kind == "walk" else _CLOCK_ORDER
     return (
         sa.select(sa.type_coerce(newest, sa.String), t.c.id)
         .select_from(source)

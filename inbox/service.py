@@ -172,9 +172,11 @@ class InboxService:
             return None
         return self.calendar.add(clock_started_at, self._target_seconds)
 
-    def _sla_cutoffs(self, within_hours: float) -> tuple[datetime, datetime]:
+    def _sla_cutoffs(
+        self, within_hours: float, now: datetime | None = None
+    ) -> tuple[datetime, datetime]:
         """Clock starts at or before the first are breached; up to the second, due soon."""
-        now = self.clock()
+        now = now or self.clock()
         breached = self.calendar.subtract(now, self._target_seconds)
         due_soon = self.calendar.subtract(now + timedelta(hours=within_hours), self._target_seconds)
         return breached, due_soon
@@ -295,8 +297,8 @@ class InboxService:
         waiting = sa.select(col(Item.id)).where(not_indexed(col(Item.id)), self._like(needle))
         return sa.union_all(indexed, waiting)
 
-    def _urgency(self) -> Urgency:
-        return Urgency(*self._sla_cutoffs(self.config.sla.due_soon_hours))
+    def _urgency(self, now: datetime | None = None) -> Urgency:
+        return Urgency(*self._sla_cutoffs(self.config.sla.due_soon_hours, now))
 
     def _order(self, sort: Sort, urgency: Urgency | None = None) -> list[Any]:
         newest = _published()
@@ -369,55 +371,63 @@ class InboxService:
         self, session: Session, f: ItemFilter, sort: Sort, limit: int, offset: int
     ) -> list[int]:
         """The ids of one page, in order: walked along the queue order where `queue_walk`
-        can (SQLite, urgent order, a view of statuses with at most a search), else one
-        query whose rows SQLite sorts."""
+        can (SQLite, urgent order, a view of statuses and SLA states with at most a
+        search), else one query whose rows SQLite sorts."""
         if sort is Sort.URGENT and self.engine.dialect.name == "sqlite" and _walkable(f):
-            urgency = self._urgency()
-            awake_at = None if f.include_snoozed else self.clock()
-            needle = (f.text or "").strip()
-            if not needle:
-                return queue_walk.page_ids(
-                    session,
-                    urgency,
-                    f.statuses,
-                    awake_at=awake_at,
-                    matched=False,
-                    limit=limit,
-                    offset=offset,
-                )
-            matching: sa.Select[Any] | sa.CompoundSelect[Any] | None
-            matching = self._indexed_matches(needle)
-            if matching is None:
-                matching = sa.select(col(Item.id)).where(self._like(needle))
-            if queue_walk.fill_matches(session, matching) > queue_walk.FEW_MATCHES:
-                return queue_walk.page_ids(
-                    session,
-                    urgency,
-                    f.statuses,
-                    awake_at=awake_at,
-                    matched=True,
-                    limit=limit,
-                    offset=offset,
-                )
-            # Few matches: each looked up by id, then sorted (the status index kept out).
-            rest = self._where(replace(f, text=None, statuses=()))
-            query = (
-                sa.select(col(Item.id))
-                .where(
-                    col(Item.id).in_(sa.select(queue_walk.MATCH.c.id)),
-                    col(Item.status).concat("").in_(f.statuses),
-                    *rest,
-                )
-                .order_by(*self._order(sort, urgency))
-                .limit(limit)
-                .offset(offset)
-            )
-            return [int(i) for i in session.execute(query).scalars()]
+            return self._walked_ids(session, f, limit, offset)
         ids_query = sa.select(col(Item.id)).where(*self._queue_where(f))
         if f.accounts:
             ids_query = ids_query.join(SourceAccount, col(SourceAccount.id) == col(Item.account_id))
         ids_query = ids_query.order_by(*self._order(sort)).limit(limit).offset(offset)
         return [int(i) for i in session.execute(ids_query).scalars()]
+
+    def _walked_ids(self, session: Session, f: ItemFilter, limit: int, offset: int) -> list[int]:
+        now = self.clock()  # one moment for every cutoff, so that they compare as meant
+        urgency = self._urgency(now)
+        statuses = list(f.statuses)
+        conditions = queue_walk.Conditions(awake_at=None if f.include_snoozed else now)
+        if f.sla is not None or f.due_within_hours is not None:
+            # As `_where`: waiting items whose clock lies in the state's range.
+            needs = [s.value for s in NEEDS_REPLY]
+            statuses = [s for s in statuses if s in needs] if statuses else needs
+            within = f.due_within_hours or self.config.sla.due_soon_hours
+            breached_before, due_before = self._sla_cutoffs(within, now)
+            if f.sla is SlaState.BREACHED:
+                conditions = replace(conditions, clock_upto=breached_before, ranks=_BREACHED)
+            else:
+                # Due soon: escalated or due soon; the rest of the waiting too when "due
+                # within" reaches past the queue's own due-soon cutoff.
+                ranks = _DUE | (_REST if due_before > urgency.due_before else frozenset())
+                conditions = replace(
+                    conditions, clock_after=breached_before, clock_upto=due_before, ranks=ranks
+                )
+        elif not statuses:
+            statuses = queue_walk.statuses_present(session)
+        needle = (f.text or "").strip()
+        if needle:
+            matching: sa.Select[Any] | sa.CompoundSelect[Any] | None
+            matching = self._indexed_matches(needle)
+            if matching is None:
+                matching = sa.select(col(Item.id)).where(self._like(needle))
+            if queue_walk.fill_matches(session, matching) <= queue_walk.FEW_MATCHES:
+                # Few matches: each looked up by id, then sorted (the status index kept out).
+                rest = self._where(replace(f, text=None, statuses=()))
+                query = (
+                    sa.select(col(Item.id))
+                    .where(
+                        col(Item.id).in_(sa.select(queue_walk.MATCH.c.id)),
+                        col(Item.status).concat("").in_(statuses),
+                        *rest,
+                    )
+                    .order_by(*self._order(Sort.URGENT, urgency))
+                    .limit(limit)
+                    .offset(offset)
+                )
+                return [int(i) for i in session.execute(query).scalars()]
+            conditions = replace(conditions, matched=True)
+        return queue_walk.page_ids(
+            session, urgency, statuses, conditions, limit=limit, offset=offset
+        )
 
     def _queue_where(self, f: ItemFilter) -> list[sa.ColumnElement[bool]]:
         """`_where`, with a text search done as its own step: matching ids first, the other
@@ -908,9 +918,19 @@ def _published() -> sa.ColumnElement[datetime]:
 
 
 def _walkable(f: ItemFilter) -> bool:
-    """A view of statuses, with at most a search and snoozed items left out or in."""
-    plain = replace(f, statuses=(), text=None, include_snoozed=False)
-    return bool(f.statuses) and plain == ItemFilter()
+    """A view of statuses or SLA states (or all items), with at most a search, snoozed
+    items left out or in: conditions the walked index holds."""
+    plain = replace(
+        f, statuses=(), text=None, include_snoozed=False, sla=None, due_within_hours=None
+    )
+    return plain == ItemFilter()
+
+
+# The ranks (queue_walk.Urgency) an item in the Breached or Due soon view can have: escalated
+# and breached; escalated and due soon (and with a wider "due within", the rest).
+_BREACHED = frozenset({0, 1})
+_DUE = frozenset({0, 2})
+_REST = frozenset({3})
 
 
 def fts_phrase(text: str) -> str:

@@ -19,7 +19,7 @@ from inbox.config import Config
 from inbox.db import session_scope
 from inbox.ingest import ensure_account
 from inbox.models import Item, ItemStatus
-from inbox.service import InboxService, ItemFilter
+from inbox.service import InboxService, ItemFilter, SlaState
 from inbox.textindex import index_pending
 from sources.base import Platform
 
@@ -91,13 +91,15 @@ def _write(engine: Engine, svc: InboxService, rows: list[tuple[Any, ...]]) -> No
 
 
 @settings(
-    max_examples=120,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     rows=st.lists(ROW, max_size=40),
-    statuses=st.lists(st.sampled_from(STATUSES), min_size=1, max_size=4, unique=True),
+    statuses=st.lists(st.sampled_from(STATUSES), max_size=4, unique=True),
+    sla=st.sampled_from([None, SlaState.BREACHED, SlaState.DUE_SOON]),
+    due_within=st.sampled_from([None, 1.0, 40.0]),
     text=st.sampled_from([None, "otp", "pai", "zzz", "o"]),
     include_snoozed=st.booleans(),
     indexed=st.booleans(),
@@ -111,6 +113,8 @@ def test_property_walked_pages_equal_the_sorted_query(
     monkeypatch: pytest.MonkeyPatch,
     rows: list[tuple[Any, ...]],
     statuses: list[str],
+    sla: SlaState | None,
+    due_within: float | None,
     text: str | None,
     include_snoozed: bool,
     indexed: bool,
@@ -119,15 +123,22 @@ def test_property_walked_pages_equal_the_sorted_query(
     page: int,
 ) -> None:
     """Page after page, `queue_page` (walks, the ranks left to SQLite's plan, searches
-    with few and many matches, indexed and not yet indexed text) lists the same ids in the
-    same order as `list_items`, the single query whose rows SQLite sorts."""
+    with few and many matches, indexed and not yet indexed text, SLA states, all statuses
+    including one only a script writes) lists the same ids in the same order as
+    `list_items`, the single query whose rows SQLite sorts."""
     monkeypatch.setattr(queue_walk, "LARGE_RANK", large_rank)
     monkeypatch.setattr(queue_walk, "FEW_MATCHES", few_matches)
     _write(sqlite_engine, svc, rows)
     if indexed:
         with sqlite_engine.begin() as conn:
             index_pending(conn)
-    f = ItemFilter(statuses=tuple(statuses), text=text, include_snoozed=include_snoozed)
+    f = ItemFilter(
+        statuses=tuple(statuses),
+        sla=sla,
+        due_within_hours=due_within,
+        text=text,
+        include_snoozed=include_snoozed,
+    )
     expected = [r.id for r in svc.list_items(f, limit=1_000)]
     walked: list[int] = []
     for offset in range(0, len(rows) + page, page):
@@ -136,12 +147,13 @@ def test_property_walked_pages_equal_the_sorted_query(
 
 
 def test_statuses_with_other_filters_keep_the_sorted_query(svc: InboxService) -> None:
-    """Only a view of statuses (and a search) is walked: other filters would make the walk
-    read far for few rows."""
+    """Only views of statuses, SLA states or everything (and a search) are walked: other
+    filters would make the walk read far for few rows."""
     from inbox.service import _walkable
 
     assert _walkable(ItemFilter(statuses=("new",), text="otp", include_snoozed=True))
-    assert not _walkable(ItemFilter())
+    assert _walkable(ItemFilter())
+    assert _walkable(ItemFilter(sla=SlaState.BREACHED))
     assert not _walkable(ItemFilter(statuses=("new",), platforms=("instagram",)))
     assert not _walkable(ItemFilter(statuses=("new",), min_rating=1))
 
@@ -172,7 +184,7 @@ def test_a_large_rank_is_walked_along_the_index_without_sorting(
     statements.clear()
     page = svc.queue_page(ItemFilter(statuses=("new", "escalated"), text="otp"), limit=10)
     assert len(page) == 10
-    walks = [(s, p) for s, p in statements if "INDEXED BY" in s and "count(" not in s]
+    walks = [(s, p) for s, p in statements if f"INDEXED BY {queue_walk.WALK_INDEX}" in s]
     assert walks, "no walk ran"
     with sqlite_engine.connect() as conn:
         for statement, params in walks:
@@ -208,3 +220,24 @@ def test_mine_and_replied_today_read_their_indexes(
     assert "USING COVERING INDEX ix_event_kind_at (kind=? AND at>?)" in _plans(
         sqlite_engine, statements
     )
+
+
+def test_a_small_rank_is_read_along_its_range_of_clocks(
+    sqlite_engine: Engine,
+    svc: InboxService,
+    monkeypatch: pytest.MonkeyPatch,
+    statements: list[tuple[str, Any]],
+) -> None:
+    """Breached items are the oldest: a walk newest first would pass every other waiting item
+    to reach a few of them. A small breached rank is counted and read as a range of the
+    queue index instead, from the index alone."""
+    monkeypatch.setattr(queue_walk, "LARGE_RANK", 5)
+    fresh = [("new", 7, 7, 7, 7, None, "otp")] * 30
+    _write(sqlite_engine, svc, [("new", 1, 1, 1, 1, None, "otp")] * 2 + fresh)
+    statements.clear()
+    page = svc.queue_page(ItemFilter(statuses=("new",)), limit=5)
+    assert [r.id for r in page] == [r.id for r in svc.list_items(ItemFilter(statuses=("new",)))][:5]
+    ranges = [(s, p) for s, p in statements if "INDEXED BY ix_item_queue" in s]
+    assert ranges, "no rank was read along its clocks"
+    plans = _plans(sqlite_engine, ranges)
+    assert "COVERING INDEX ix_item_queue (status=? AND clock_started_at<?)" in plans, plans
