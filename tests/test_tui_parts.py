@@ -21,7 +21,7 @@ from tui_support import EVIL_BODY, NOW, build_inbox, config, review
 import inbox.cli as cli
 from inbox.db import session_scope
 from inbox.ingest import ensure_account, ingest
-from inbox.models import NEEDS_REPLY
+from inbox.models import NEEDS_REPLY, Event, EventKind
 from inbox.service import InboxService, ItemFilter, SlaState
 from inbox.tui.detail import DetailContext, render_detail
 from inbox.tui.format import Palette, first_line, short_span, sla_text, stars
@@ -150,6 +150,18 @@ def test_week_sla_counts_first_responses_of_the_week(inbox) -> None:
     assert ids["gp-1"] in {
         r.id for r in svc.list_items(ItemFilter(replied_since=NOW - timedelta(hours=1)))
     }
+    # gp-3 answered again this week: its first answer is still last week's
+    with session_scope(engine) as session:
+        session.add(
+            Event(
+                item_id=ids["gp-3"],
+                kind=EventKind.REPLIED,
+                actor="platform",
+                at=NOW - timedelta(minutes=10),
+            )
+        )
+    again = svc.week_sla()
+    assert (again.responded, again.within_target) == (2, 1)
 
 
 def test_mark_viewed_marker_and_reply_states(inbox) -> None:
