@@ -4,7 +4,8 @@ Builds (once, cached in the temp dir) an N-item SQLite database (default 100,000
 the real app headless with Pilot and prints:
 
 - time to first screen: from creating the app to the first page of the queue and the first
-  item's detail on screen (and, apart, the cost of importing the app's modules);
+  item's detail painted (and, apart, until the window is idle with its background counts and
+  figures read, and the cost of importing the app's modules);
 - keypress to updated screen, median and p95, for: next item (j), open detail (o), switch
   view (1–4 in turn), search (Enter in the search field);
 - peak memory (max RSS of this process).
@@ -127,8 +128,12 @@ async def run(path: Path) -> None:
     app: InboxApp = make_app(InboxContext(engine, Config()), send_seconds=None)
     async with app.run_test(size=(160, 50)) as pilot:
         await until(lambda: isinstance(app.screen, InboxScreen) and settled(app.inbox))
-        await pilot.pause()
+        await painted(app)
         first = time.perf_counter() - started
+        # Then the start-up's background reads (view counts, SLA figures, spikes) finish
+        # before keys are timed. (Until 2026-12-07 the first screen was timed here, at idle.)
+        await pilot.pause()
+        idle = time.perf_counter() - started
         screen = app.inbox
         table = screen.table
         total = screen.service.count_items()
@@ -138,6 +143,7 @@ async def run(path: Path) -> None:
         print(f"import of the app's modules: {IMPORT_SECONDS:.2f} s (once per process)")
         verdict = "ok" if first <= 1.5 else "OVER TARGET"
         print(f"time to first screen: {first:.2f} s   {verdict}")
+        print(f"  (window idle, its background counts and figures read: {idle:.2f} s)")
 
         nexts: list[float] = []
         for _ in range(120):
