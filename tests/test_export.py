@@ -365,3 +365,34 @@ def test_theme_spike_is_found_and_alerted_once(engine: Engine, hook: Hook) -> No
         )
         s.execute(sa.delete(Item).where(Item.external_id.in_(["old27", "old28"])))  # type: ignore[attr-defined]
     assert find_spikes(engine, config, now) == []
+
+
+def test_a_spike_counts_each_item_once_by_the_themes_it_has(engine: Engine) -> None:
+    """Today's count is of items whose theme stands: several tag rows for one item count
+    once, a person's removal or an inactive tag takes the item out, a person's add counts."""
+    from inbox.models import Tag, TagOrigin
+    from inbox.spikes import find_spikes
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    old = [(f"old{day}", now - timedelta(days=day)) for day in range(1, 29)]
+    today = [(f"today{n}", now - timedelta(hours=1, minutes=n)) for n in range(9)]
+    with session_scope(engine) as s:
+        play = ensure_account(s, "play", Platform.GOOGLE_PLAY, "in.resello.app")
+        reviews = [
+            Review(**{**review(ext, f"text {ext}", "A").__dict__, "created_at": when})  # type: ignore[arg-type]
+            for ext, when in old + today
+        ]
+        ingest(s, play, reviews, now=now)
+        ids = dict(s.execute(sa.select(Item.external_id, Item.id)).all())
+        model, rule, human = TagOrigin.MODEL, TagOrigin.RULE, TagOrigin.HUMAN
+        rows = [(f"old{day}", model, True) for day in range(1, 29)]
+        rows += [(f"today{n}", model, True) for n in range(5)]  # 5
+        rows += [("today5", model, True), ("today5", rule, True)]  # 6: two rows, one item
+        rows += [("today6", model, True), ("today6", human, False)]  # a person removed it
+        rows += [("today7", human, True)]  # 7: a person added it
+        rows += [("today8", model, False)]  # inactive
+        for ext, origin, active in rows:
+            s.add(Tag(item_id=ids[ext], theme="payment", origin=origin, active=active))
+    config = Config.model_validate({"export": {"spike_factor": 3, "spike_min_count": 5}})
+    [spike] = find_spikes(engine, config, now)
+    assert (spike.theme, spike.count, spike.median) == ("payment", 7, 1.0)
