@@ -164,7 +164,7 @@ class Item(SQLModel, table=True):
     title: str | None = Field(default=None, sa_type=sa.Text)
     body: str = Field(default="", sa_type=sa.Text)
     language: str | None = Field(default=None, max_length=20)
-    created_at: datetime | None = _ts(index=True)
+    created_at: datetime | None = _ts()
     updated_at: datetime | None = _ts()
     first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # When the response clock (re)started: platform publish time, else first seen; an edit of an
@@ -272,7 +272,7 @@ class Event(SQLModel, table=True):
     )
     kind: str = Field(max_length=20)
     actor: str | None = Field(default=None, max_length=100)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     data: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
 
 
