@@ -245,16 +245,27 @@ class InboxService:
                     col(Item.snoozed_until) <= self.clock(),
                 )
             )
-        if f.sla is not None or f.due_within_hours is not None:
-            within = f.due_within_hours or self.config.sla.due_soon_hours
-            breached_before, due_before = self._sla_cutoffs(within)
+        window = self._sla_window(f)
+        if window is not None:
+            after, upto = window
             c.append(col(Item.status).in_([s.value for s in NEEDS_REPLY]))
-            if f.sla is SlaState.BREACHED:
-                c.append(col(Item.clock_started_at) <= breached_before)
-            elif f.sla is SlaState.DUE_SOON or f.due_within_hours is not None:
-                c.append(col(Item.clock_started_at) > breached_before)
-                c.append(col(Item.clock_started_at) <= due_before)
+            if after is not None:
+                c.append(col(Item.clock_started_at) > after)
+            c.append(col(Item.clock_started_at) <= upto)
         return c
+
+    def _sla_window(
+        self, f: ItemFilter, now: datetime | None = None
+    ) -> tuple[datetime | None, datetime] | None:
+        """The response clocks `f`'s SLA state keeps, after (exclusive) and up to: breached
+        is (None, breached cutoff), due soon (breached cutoff, due cutoff); None: no state."""
+        if f.sla is None and f.due_within_hours is None:
+            return None
+        within = f.due_within_hours or self.config.sla.due_soon_hours
+        breached_before, due_before = self._sla_cutoffs(within, now)
+        if f.sla is SlaState.BREACHED:
+            return None, breached_before
+        return breached_before, due_before
 
     @cached_property
     def _text_index(self) -> bool:
@@ -386,39 +397,28 @@ class InboxService:
         urgency = self._urgency(now)
         statuses = list(f.statuses)
         conditions = queue_walk.Conditions(awake_at=None if f.include_snoozed else now)
-        if f.sla is not None or f.due_within_hours is not None:
+        window = self._sla_window(f, now)
+        if window is not None:
             # As `_where`: waiting items whose clock lies in the state's range.
             needs = [s.value for s in NEEDS_REPLY]
             statuses = [s for s in statuses if s in needs] if statuses else needs
-            within = f.due_within_hours or self.config.sla.due_soon_hours
-            breached_before, due_before = self._sla_cutoffs(within, now)
-            if f.sla is SlaState.BREACHED:
-                conditions = replace(conditions, clock_upto=breached_before, ranks=_BREACHED)
+            after, upto = window
+            if after is None:  # breached
+                conditions = replace(conditions, clock_upto=upto, ranks=_BREACHED)
             else:
                 # Due soon: escalated or due soon; the rest of the waiting too when "due
                 # within" reaches past the queue's own due-soon cutoff.
-                ranks = _DUE | (_REST if due_before > urgency.due_before else frozenset())
-                conditions = replace(
-                    conditions, clock_after=breached_before, clock_upto=due_before, ranks=ranks
-                )
+                ranks = _DUE | (_REST if upto > urgency.due_before else frozenset())
+                conditions = replace(conditions, clock_after=after, clock_upto=upto, ranks=ranks)
         elif not statuses:
             statuses = queue_walk.statuses_present(session)
         needle = (f.text or "").strip()
         if needle:
-            matching: sa.Select[Any] | sa.CompoundSelect[Any] | None
-            matching = self._indexed_matches(needle)
-            if matching is None:
-                matching = sa.select(col(Item.id)).where(self._like(needle))
-            if queue_walk.fill_matches(session, matching) <= queue_walk.FEW_MATCHES:
-                # Few matches: each looked up by id, then sorted (the status index kept out).
-                rest = self._where(replace(f, text=None, statuses=()))
+            if queue_walk.fill_matches(session, self._matching(needle)) <= queue_walk.FEW_MATCHES:
+                # Few matches: each looked up by id, then sorted.
                 query = (
                     sa.select(col(Item.id))
-                    .where(
-                        col(Item.id).in_(sa.select(queue_walk.MATCH.c.id)),
-                        col(Item.status).concat("").in_(statuses),
-                        *rest,
-                    )
+                    .where(*self._by_matches(sa.select(queue_walk.MATCH.c.id), statuses, f))
                     .order_by(*self._order(Sort.URGENT, urgency))
                     .limit(limit)
                     .offset(offset)
@@ -436,21 +436,33 @@ class InboxService:
         if not f.text:
             return self._where(f)
         needle = f.text.strip()
-        matching: sa.Select[Any] | sa.CompoundSelect[Any] | None = self._indexed_matches(needle)
-        if matching is None:
-            matching = sa.select(col(Item.id)).where(self._like(needle))
-            return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
-        if not set(f.statuses) - {ItemStatus.ESCALATED}:
+        indexed = self._indexed_matches(needle)
+        if indexed is None or not set(f.statuses) - {ItemStatus.ESCALATED}:
+            matching = indexed if indexed is not None else self._matching(needle)
             return [col(Item.id).in_(matching), *self._where(replace(f, text=None))]
         # Statuses with many items: the index's matches drive, looked up by id, and the status
         # is checked on the row. Without statistics SQLite would rather walk the status index
         # (40,000 entries waiting for a reply at 100,000 items, each checked against the
         # matches): Needs reply searches 23 -> 18 ms on average (bench words). Escalated items
-        # are few, and walking them stays cheaper. (`|| ''` keeps the status index out of the
-        # plan; the values compared are the same.)
-        rest = self._where(replace(f, text=None, statuses=()))
-        rest.append(col(Item.status).concat("").in_(f.statuses))
-        return [col(Item.id).in_(matching), *rest]
+        # are few, and walking them stays cheaper.
+        return self._by_matches(indexed, f.statuses, f)
+
+    def _matching(self, needle: str) -> sa.Select[Any] | sa.CompoundSelect[Any]:
+        """The ids of the items whose title, body or author holds `needle`."""
+        indexed = self._indexed_matches(needle)
+        return indexed if indexed is not None else sa.select(col(Item.id)).where(self._like(needle))
+
+    def _by_matches(
+        self, matching: Any, statuses: Sequence[str], f: ItemFilter
+    ) -> list[sa.ColumnElement[bool]]:
+        """`f`'s conditions for a plan driven by the ids `matching` selects, each looked up
+        by id: the status is compared as `status || ''`, the same values, which keeps
+        SQLite off the status index it would rather walk."""
+        return [
+            col(Item.id).in_(matching),
+            col(Item.status).concat("").in_(statuses),
+            *self._where(replace(f, text=None, statuses=())),
+        ]
 
     def count_queue(self, f: ItemFilter | None = None) -> int:
         """`count_items`, planned like `queue_page`."""
@@ -922,7 +934,7 @@ _ROW_COLUMNS = (
 def _published() -> sa.ColumnElement[datetime]:
     """When the item appeared: platform creation time, else its last edit (Play and the
     iTunes feed only give that), else when we first saw it."""
-    return sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at))
+    return queue_walk.published(Item.__table__)  # type: ignore[attr-defined]
 
 
 def _walkable(f: ItemFilter) -> bool:
