@@ -170,6 +170,24 @@ def test_search_finds_what_like_finds(svc: InboxService, text: str) -> None:
     assert searched(svc, text) == {"list_items": expected, "queue_page": expected}
 
 
+def test_every_query_reads_the_same_urgent_pages_walked_or_sorted(
+    svc: InboxService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each hostile query (operators, quotes, %, _, backslashes, NUL-free control text,
+    emoji, scripts) through the walked urgent queue on SQLite, with its matches in the
+    temporary table and the walk forced, gives the pages of the single sorted query."""
+    from inbox import queue_walk
+
+    monkeypatch.setattr(queue_walk, "FEW_MATCHES", 0)
+    monkeypatch.setattr(queue_walk, "LARGE_RANK", 1)
+    needs = (ItemStatus.NEW, ItemStatus.OPEN, ItemStatus.ESCALATED)
+    for text in QUERIES:
+        f = ItemFilter(text=text, statuses=needs)
+        expected = [r.id for r in svc.list_items(f, limit=1_000)]
+        walked = [r.id for o in range(0, 40, 3) for r in svc.queue_page(f, limit=3, offset=o)]
+        assert walked == expected, text
+
+
 @pytest.mark.parametrize(
     "statuses",
     [
