@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from inbox.db import create_db_engine, session_scope, upgrade
 from inbox.ingest import ensure_account, ingest
 from inbox.models import Escalation, Tag, TagOrigin
+from inbox.textindex import catch_up
 from sources.base import Platform, PlatformReply, Review
 
 BODIES = (
@@ -110,6 +111,7 @@ def build(path: Path, n: int, seed: int = 7) -> Engine:
                 rec.external_id = f"{name}-{start + offset:07d}"
             with session_scope(engine) as session:
                 ingest(session, account, batch, now=now)
+    catch_up(engine)  # the text index, as a poll writes it after its commits
     with engine.begin() as conn:
         ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM item"))]
         tags = []

@@ -129,6 +129,8 @@ def sqlite_utc_text(value: datetime | None) -> str | None:
     """What SQLAlchemy stores on SQLite for a `UTCDateTime` value (tests prove it the same)."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # most values: isoformat's own text, less its "+00:00"
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r} given to a UTC column")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -52,8 +52,16 @@ def resolve_url(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+SQLITE_PAGE_SIZE = 16384
+"""For new files. An item row with its raw payload is about 1 KB: at SQLite's default 4 KB
+a page holds three or four, and ingest spends a tenth of its time splitting and writing
+pages (bench/bench_load.py: 41 → 37 µs an item). An existing file keeps its size (SQLite
+changes it only by VACUUM outside WAL mode)."""
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # before WAL writes the first page
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -17,6 +17,7 @@ from inbox.db import session_scope
 from inbox.errors import ImportFileError
 from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import SourceAccount
+from inbox.textindex import catch_up
 from inbox.textsafe import visible
 from sources.base import ParseError, Rejected, Review
 from sources.formats import FORMATS, ParseOptions, parse_bytes
@@ -160,6 +161,7 @@ def import_bytes(
             positions = [_position(r) for r in records]
             part = ingest(session, target, records, origin=name, now=now, positions=positions)
             result.report.add(part)
+    catch_up(engine)  # the texts into the search index, after their commit
     if classifier is not None and result.report.changed_ids:
         classified = _classify(engine, classifier, result.report.changed_ids)
         result.escalated = classified.escalated

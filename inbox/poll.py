@@ -23,6 +23,7 @@ from inbox.db import session_scope
 from inbox.errors import ConfigError
 from inbox.ingest import IngestReport, ensure_account, ingest, quarantine
 from inbox.models import Event, EventKind, SourceAccount, utcnow
+from inbox.textindex import catch_up
 from sources.base import Platform
 from sources.errors import SourceError
 from sources.http import RetryPolicy
@@ -202,6 +203,7 @@ def poll_source(
                         )
                     )
                     outcome.complete = True
+            catch_up(engine)  # the batch's texts into the search index, after its commit
             if classifier is not None and part.changed_ids:
                 outcome.escalated += _classify(engine, classifier, part.changed_ids).escalated
         if not outcome.complete:

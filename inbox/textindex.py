@@ -2,7 +2,15 @@
 
 Items above the indexed mark (`item_fts_state.upto`: new since the last batch) and items
 queued in `item_fts_pending` (edited since indexed) are not in the index yet:
-`index_pending` writes them all with one statement; search scans them meanwhile.
+`index_pending` writes them all with one statement; search scans them meanwhile, so it
+finds exactly the same items either way.
+
+The index is derived data, like an item's themes: a poll or an import commits its items
+first and then calls `catch_up`, in a transaction of its own, just before classifying
+them. The ingest transaction (the one that holds SQLite's write lock while a page of
+records lands) stays a third shorter, and a crash in between loses nothing: the next
+`catch_up` indexes whatever is above the mark, whoever wrote it. sqlite-utils and the
+dogsheep tools work the same way (`populate_fts` after `insert_all`).
 """
 
 from __future__ import annotations
@@ -50,6 +58,41 @@ def index_pending(connection: Connection) -> int:
         f"UPDATE {STATE_TABLE} SET upto = (SELECT coalesce(max(id), 0) FROM item)"
     )
     return done
+
+
+def catch_up(engine: Engine) -> int:
+    """Index what earlier commits left unindexed, in a transaction of its own; returns how
+    many items it indexed. Reads first, so an up-to-date index costs no write lock."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    with engine.connect() as connection:
+        if not _has_index(connection) or not _waiting(connection):
+            return 0
+    with engine.begin() as connection:
+        return index_pending(connection)
+
+
+def count_not_indexed(engine: Engine) -> int:
+    """How many items search has to scan: above the mark, or queued (0 without an index)."""
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite" or not _has_index(connection):
+            return 0
+        return int(
+            connection.exec_driver_sql(
+                f"SELECT (SELECT count(*) FROM item WHERE id > (SELECT upto FROM {STATE_TABLE}))"
+                f" + (SELECT count(*) FROM {PENDING_TABLE})"
+            ).scalar_one()
+        )
+
+
+def _waiting(connection: Connection) -> bool:
+    """Whether any item is above the mark or queued."""
+    return bool(
+        connection.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM item WHERE id > (SELECT upto FROM {STATE_TABLE}))"
+            f" OR EXISTS (SELECT 1 FROM {PENDING_TABLE})"
+        ).scalar_one()
+    )
 
 
 def reindex(connection: Connection) -> int:

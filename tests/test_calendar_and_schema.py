@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +18,14 @@ from sqlmodel import SQLModel
 
 from inbox.calendar import WorkingCalendar
 from inbox.config import parse_config
-from inbox.db import current_revision, head_revision, in_models
+from inbox.db import (
+    SQLITE_PAGE_SIZE,
+    create_db_engine,
+    current_revision,
+    head_revision,
+    in_models,
+    upgrade,
+)
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -128,3 +137,25 @@ def test_author_key_index_is_created(engine: Engine) -> None:
             sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_item_author_key'"
         definition = conn.exec_driver_sql(sql).scalar_one()
     assert all(word in definition.lower() for word in ("lower(", "coalesce(author_id", "author"))
+
+
+def test_new_sqlite_files_get_large_pages_and_existing_files_keep_theirs(tmp_path: Path) -> None:
+    def page_size(path: Path) -> int:
+        with sqlite3.connect(path) as conn:
+            return int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+    new = create_db_engine(str(tmp_path / "new.db"))
+    upgrade(new)
+    new.dispose()
+    assert page_size(tmp_path / "new.db") == SQLITE_PAGE_SIZE != 4096
+
+    old_path = tmp_path / "old.db"
+    with sqlite3.connect(old_path) as conn:  # a file made before, with SQLite's default
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE kept (x)")
+    old = create_db_engine(str(old_path))
+    upgrade(old)
+    assert current_revision(old) == head_revision()
+    old.dispose()
+    assert page_size(old_path) == 4096

@@ -17,6 +17,7 @@ from inbox.config import Config, parse_config
 from inbox.errors import ImportFileError
 from inbox.importer import import_bytes, import_file
 from inbox.models import Item, SourceAccount
+from inbox.textindex import count_not_indexed
 from sources.formats import FORMATS
 
 CONFIG = parse_config(
@@ -73,6 +74,7 @@ def test_records_follow_the_location_they_name(engine: Engine) -> None:
     assert (result.report.new, len(result.rejected)) == (3, 0)
     # location 1 is configured; location 2 is not, so it gets an account named after it
     assert accounts_of(engine) == {"gbp-2": ["r2"], "store-blr": ["r1", "r3"]}
+    assert count_not_indexed(engine) == 0  # indexed after the commit, for search
     with Session(engine) as s:
         blr = s.execute(
             sa.select(SourceAccount).where(SourceAccount.name == "store-blr")

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from inbox.config import parse_config
 from inbox.models import Event, Item, SourceAccount
 from inbox.poll import play_gap_warning, poll_source
+from inbox.textindex import count_not_indexed
 from sources.base import Platform, PlatformReply, Rejected, Review
 from sources.errors import AuthError, Unavailable
 from sources.source import Batch, Cursor, ReplyReceipt
@@ -146,6 +147,27 @@ def test_failure_mid_poll_keeps_cursor_and_loses_nothing(engine: Engine) -> None
     assert (fixed.report.new, fixed.report.unchanged) == (3, 7)
     assert count_items(engine) == 18
     assert account(engine).consecutive_failures == 0
+
+
+def test_each_committed_page_is_search_indexed_before_the_next_is_fetched(
+    sqlite_engine: Engine,
+) -> None:
+    """The text index follows each page's commit (search never scans more than the page
+    in flight, however long a poll runs), and a poll that fails later keeps it so."""
+    not_indexed: list[int] = []
+
+    @dataclass
+    class Watched(ListSource):
+        def fetch(self, cursor: Cursor | None) -> Iterator[Batch]:
+            for batch in super().fetch(cursor):
+                not_indexed.append(count_not_indexed(sqlite_engine))
+                yield batch
+
+    source = Watched([review(n) for n in range(9)], fail_after_pages=2)
+    outcome = poll_source(sqlite_engine, CFG, source, clock=lambda: NOW)
+    assert outcome.error is not None and count_items(sqlite_engine) == 6
+    assert not_indexed == [0, 0]
+    assert count_not_indexed(sqlite_engine) == 0
 
 
 def test_auth_error_is_recorded_as_a_sentence(engine: Engine) -> None:

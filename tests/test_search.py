@@ -4,8 +4,10 @@ what the plain LIKE / ILIKE scan finds, on every script and every character user
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -34,7 +36,7 @@ from inbox.db import (
 from inbox.ingest import ensure_account, ingest
 from inbox.models import Item, ItemStatus
 from inbox.service import InboxService, ItemFilter, Sort, fts_phrase
-from inbox.textindex import PENDING_TABLE, STATE_TABLE, index_pending
+from inbox.textindex import catch_up, count_not_indexed, index_pending
 from sources.base import Platform, Review
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -128,11 +130,21 @@ def review(ext: str, title: str | None, body: str, author: str | None) -> Review
     )
 
 
-def add(engine: Engine, texts: list[tuple[str | None, str, str | None]], prefix: str) -> None:
+def add(
+    engine: Engine,
+    texts: list[tuple[str | None, str, str | None]],
+    prefix: str,
+    *,
+    index: bool = True,
+) -> None:
+    """Store `texts` as a poll does: ingest and commit, then write the text index (unless
+    `index` is False: a poll that died between the two)."""
     with session_scope(engine) as s:
         account = ensure_account(s, "play", Platform.GOOGLE_PLAY, "in.resello.app")
         records = [review(f"{prefix}-{i}", *t) for i, t in enumerate(texts)]
         ingest(s, account, records, now=NOW)
+    if index:
+        catch_up(engine)
 
 
 def like_ids(engine: Engine, needle: str) -> set[int]:
@@ -296,25 +308,14 @@ def _write_as_a_script(engine: Engine) -> None:
         conn.exec_driver_sql("DELETE FROM item WHERE external_id = 'c-3'")
 
 
-def _waiting(engine: Engine) -> int:
-    """Items above the indexed mark, and queued (edited) items."""
-    with engine.connect() as conn:
-        return int(
-            conn.exec_driver_sql(
-                f"SELECT (SELECT count(*) FROM item WHERE id > (SELECT upto FROM {STATE_TABLE}))"
-                f" + (SELECT count(*) FROM {PENDING_TABLE})"
-            ).scalar_one()
-        )
-
-
-def test_items_not_yet_indexed_are_found_and_the_next_ingest_indexes_them(
+def test_items_not_yet_indexed_are_found_and_the_next_catch_up_indexes_them(
     sqlite_engine: Engine,
 ) -> None:
     add(sqlite_engine, CORPUS, "c")
-    assert _waiting(sqlite_engine) == 0  # ingest indexed its batch
+    assert count_not_indexed(sqlite_engine) == 0  # the catch-up after the commit indexed the batch
     _write_as_a_script(sqlite_engine)
     # the copies but the deleted one, and the two edited indexed items
-    assert _waiting(sqlite_engine) == len(CORPUS) - 1 + 2
+    assert count_not_indexed(sqlite_engine) == len(CORPUS) - 1 + 2
     svc = InboxService(sqlite_engine, Config(), clock=lambda: NOW)
     extra = ["scripted", "scripted refun", "edited refund", "twice edited", "rohit s", "पैसा"]
     expected = {text: like_ids(sqlite_engine, text.strip()) for text in [*QUERIES, *extra]}
@@ -323,7 +324,7 @@ def test_items_not_yet_indexed_are_found_and_the_next_ingest_indexes_them(
         assert searched(svc, text) == {"list_items": ids, "queue_page": ids}, text
 
     add(sqlite_engine, [(None, "one more review", None)], "later")
-    assert _waiting(sqlite_engine) == 0
+    assert count_not_indexed(sqlite_engine) == 0
     for text in expected:
         assert searched(svc, text)["queue_page"] == like_ids(sqlite_engine, text.strip()), text
     # found by the index alone now: emptying it finds nothing
@@ -332,6 +333,47 @@ def test_items_not_yet_indexed_are_found_and_the_next_ingest_indexes_them(
             f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
         )
     assert svc.count_queue(ItemFilter(text="scripted")) == 0
+
+
+def test_items_committed_but_not_indexed_are_found_until_the_catch_up_indexes_them(
+    sqlite_engine: Engine,
+) -> None:
+    """Ingest commits items without their text index (a poll that died before its catch-up
+    leaves them so): search finds them by scanning, and the next catch-up indexes them."""
+    add(sqlite_engine, CORPUS[:4], "a")
+    add(sqlite_engine, CORPUS[4:], "b", index=False)
+    assert count_not_indexed(sqlite_engine) == len(CORPUS) - 4
+    svc = InboxService(sqlite_engine, Config(), clock=lambda: NOW)
+    expected = {text: like_ids(sqlite_engine, text.strip()) for text in QUERIES}
+    assert sum(map(len, expected.values())) > 10
+    for text, ids in expected.items():
+        assert searched(svc, text) == {"list_items": ids, "queue_page": ids}, text
+
+    assert catch_up(sqlite_engine) == len(CORPUS) - 4
+    assert count_not_indexed(sqlite_engine) == 0
+    for text, ids in expected.items():
+        assert searched(svc, text) == {"list_items": ids, "queue_page": ids}, text
+    with sqlite_engine.begin() as conn:  # found by the index alone now
+        conn.exec_driver_sql(
+            f"INSERT INTO {TEXT_SEARCH_TABLE}({TEXT_SEARCH_TABLE}) VALUES ('delete-all')"
+        )
+    assert all(not svc.list_items(ItemFilter(text=t)) for t in expected if len(t.strip()) >= 3)
+
+
+def test_a_catch_up_with_nothing_to_index_takes_no_write_lock(sqlite_engine: Engine) -> None:
+    """A poll that brought nothing new must not wait for (or block) another writer."""
+    add(sqlite_engine, CORPUS[:3], "c")
+    database = sqlite_engine.url.database
+    assert database is not None
+    other = sqlite3.connect(database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        started = time.monotonic()
+        assert catch_up(sqlite_engine) == 0
+        assert time.monotonic() - started < 5  # not the 10 s busy timeout
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def test_indexing_an_empty_queue_writes_nothing(sqlite_engine: Engine) -> None:
@@ -380,7 +422,7 @@ def test_db_reindex_rebuilds_the_index_from_every_item(tmp_path: Path) -> None:
 def test_downgrade_to_row_triggers_indexes_the_queue_first(sqlite_engine: Engine) -> None:
     add(sqlite_engine, CORPUS, "c")
     _write_as_a_script(sqlite_engine)
-    assert _waiting(sqlite_engine) > 0
+    assert count_not_indexed(sqlite_engine) > 0
     command.downgrade(_alembic_config(sqlite_engine), "0006")
 
     def matched(text: str) -> set[int]:
