@@ -125,12 +125,30 @@ def _processor(table: sa.Table, name: str, dialect: Dialect) -> Callable[[Any], 
     return processor
 
 
+_UTC_TEXT = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+
+
+def sqlite_bound_value(connection: Connection, table: sa.Table, name: str, value: Any) -> Any:
+    """`value` as SQLite's driver receives it for `table.name` from `insert_rows`, for
+    statements that take a column's value as a parameter of their own."""
+    convert = _processor(table, name, connection.dialect)
+    return value if convert is None else convert(value)
+
+
 def sqlite_utc_text(value: datetime | None) -> str | None:
     """What SQLAlchemy stores on SQLite for a `UTCDateTime` value (tests prove it the same)."""
     if value is None:
         return None
-    if value.tzinfo is UTC:  # most values: isoformat's own text, less its "+00:00"
-        return value.isoformat(" ", "microseconds")[:-6]
+    if value.tzinfo is UTC:  # most values: isoformat's text, without its costly offset
+        return _UTC_TEXT % (
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+        )
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r} given to a UTC column")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from inbox.bulk import insert_rows, insert_tuples
+from inbox.bulk import insert_rows, insert_tuples, sqlite_bound_value
 from inbox.models import (
     Event,
     EventKind,
@@ -358,11 +358,10 @@ def _ingest_batch(
     refreshed: list[tuple[Any, dict[str, Any]]] = []
     if new_records:
         ids = _insert_items(session, account, new_records, raw_texts, now)
-        received = {"origin": origin}  # one object for the batch: serialized once
+        events.extend(_received(session, ids, origin, now))
         for rec, item_id in zip(new_records, ids, strict=True):
             report.new += 1
             report.changed_ids.append(item_id)
-            events.append(_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, received))
             if _has_reply(rec):
                 replies.append(_platform_reply(item_id, rec, now))
                 events.append(_reply_event(item_id, rec, now))
@@ -593,9 +592,9 @@ def _insert_items(
     records: list[Review],
     raw_texts: Mapping[str, str],
     now: datetime,
-) -> list[int]:
+) -> Sequence[int]:
     """Insert new items with one executemany and return their ids in order (RETURNING with
-    an ordered executemany runs row by row on SQLite)."""
+    an ordered executemany runs row by row on SQLite): a range when they follow on."""
     platform, account_id = account.platform, account.id
     rows = [
         (
@@ -622,7 +621,7 @@ def _insert_items(
         # alone (a stale snapshot could not have inserted): the ids are the next ones, in
         # order. (Not so once ids reach 2**63 - 1: then the count differs, and the query
         # below reads them.)
-        return list(range(before + 1, before + len(rows) + 1))
+        return range(before + 1, before + len(rows) + 1)
     ids: dict[str, int] = dict(
         connection.execute(
             sa.select(table.c.external_id, table.c.id).where(
@@ -636,6 +635,26 @@ def _insert_items(
 
 
 _EVENT_NAMES = ("item_id", "kind", "actor", "at", "data")
+_RECEIVED_FROM_ITEMS = (
+    "INSERT INTO event (item_id, kind, actor, at, data) "
+    "SELECT id, ?, ?, ?, ? FROM item WHERE id BETWEEN ? AND ? ORDER BY id"
+)
+
+
+def _received(
+    session: Session, ids: Sequence[int], origin: str, now: datetime
+) -> list[tuple[Any, ...]]:
+    """The `received` event of each new item, as event rows to insert; none on SQLite when
+    the ids follow on: one INSERT ... SELECT has written them (no Python per item)."""
+    data = {"origin": origin}  # one object for the batch: serialized once
+    connection = session.connection()
+    if not isinstance(ids, range) or connection.dialect.name != "sqlite" or not ids:
+        return [_event(item_id, EventKind.RECEIVED, RECEIVED_BY, now, data) for item_id in ids]
+    table = Event.__table__  # type: ignore[attr-defined]
+    values = {"kind": EventKind.RECEIVED, "actor": RECEIVED_BY, "at": now, "data": data}
+    params = [sqlite_bound_value(connection, table, k, v) for k, v in values.items()]
+    connection.exec_driver_sql(_RECEIVED_FROM_ITEMS, (*params, ids[0], ids[-1]))
+    return []
 
 
 def _event(

@@ -29,6 +29,7 @@ from inbox.errors import ConflictError
 from inbox.models import Item, ItemStatus, Reply, ReplyOrigin, ReplyState
 from inbox.outbox import Outbox
 from inbox.service import InboxService
+from inbox.textindex import count_not_indexed
 from sources.sandbox import Fault
 
 INBOX = [sys.executable, "-m", "inbox"]
@@ -50,6 +51,7 @@ class ChaosReport:
     items_stored: int = 0
     duplicates: int = 0
     received_events: int = 0
+    not_indexed: int = 0  # items search must scan after the last poll (its catch-up: 0)
     kills: int = 0
     runs: int = 0
     faults_injected: int = 0
@@ -82,7 +84,8 @@ class ChaosReport:
     def lines(self) -> list[str]:
         return [
             f"items: {self.items_stored} stored of {self.items_expected} served, "
-            f"{self.duplicates} duplicates, {self.received_events} received events",
+            f"{self.duplicates} duplicates, {self.received_events} received events, "
+            f"{self.not_indexed} left out of the search index",
             f"processes killed with SIGKILL: {self.kills} (of {self.runs} runs)",
             f"faults injected (429/500/503/timeout/reset): {self.faults_injected}",
             f"replies: {self.replies_queued} queued, {self.replies_sent} sent, "
@@ -210,6 +213,7 @@ def run_chaos(
             report.received_events = conn.execute(
                 sa.text("SELECT count(*) FROM event WHERE kind = 'received'")
             ).scalar_one()
+        report.not_indexed = count_not_indexed(engine)
 
         # 2. Replies queued, then senders killed mid-way; then one that completes.
         config, _ = load_config(config_path)

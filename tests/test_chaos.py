@@ -22,6 +22,7 @@ def test_kills_and_faults_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     assert report.items_stored == report.items_expected
     assert report.duplicates == 0
     assert report.received_events == report.items_stored
+    assert report.not_indexed == 0  # what killed polls committed, the last one indexed
     assert report.kills >= 1 and report.faults_injected > 0
     assert report.replies_sent == report.replies_queued == 16
     assert report.double_posts == 0, report.reply_posts

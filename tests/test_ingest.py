@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from inbox import ingest as ingest_module
 from inbox.bulk import sqlite_utc_text
-from inbox.db import session_scope
+from inbox.db import create_db_engine, session_scope, upgrade
 from inbox.ingest import IngestReport, content_hash, ensure_account, ingest
 from inbox.models import Event, Item, Quarantine, Reply, SourceAccount
 from sources.base import Platform, PlatformReply, Review
@@ -365,3 +367,35 @@ def test_bulk_datetime_text_is_what_sqlalchemy_stores(moment: datetime) -> None:
     column_type = Item.__table__.c.created_at.type  # type: ignore[attr-defined]
     expected = column_type._cached_bind_processor(sqlite.dialect())(moment)
     assert sqlite_utc_text(moment) == expected
+
+
+def test_received_events_written_by_one_statement_equal_those_written_as_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite, the `received` events of items whose ids follow on are written by one
+    INSERT ... SELECT; ids that do not (as on PostgreSQL) get rows. Both store the same."""
+    records = [
+        review(f"r{i}", f"review {i}", updated_at=T0 + timedelta(minutes=i))
+        if i % 3
+        else review(f"r{i}", reply=PlatformReply(text="Thanks!", replied_at=None))
+        for i in range(7)
+    ]
+
+    def stored(name: str) -> dict[str, list[tuple[Any, ...]]]:
+        engine = create_db_engine(str(tmp_path / name))
+        upgrade(engine)
+        run(engine, records)
+        try:
+            return dump(engine)
+        finally:
+            engine.dispose()
+
+    by_statement = stored("statement.db")
+    original = ingest_module._insert_items
+    monkeypatch.setattr(ingest_module, "_insert_items", lambda *a, **k: list(original(*a, **k)))
+    as_rows = stored("rows.db")
+    assert by_statement["event"] == as_rows["event"]
+    kinds = [row[2] for row in by_statement["event"]]
+    assert kinds == ["received"] * 7 + ["replied"] * 3
+    for table in ("item", "reply", "event"):  # the account row holds its creation time
+        assert by_statement[table] == as_rows[table], table
