@@ -155,7 +155,7 @@ class Item(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    platform: str = Field(max_length=20, index=True)
+    platform: str = Field(max_length=20)  # the unique key above begins with it
     account_id: int = Field(foreign_key="source_account.id", index=True)
     external_id: str = Field(max_length=500)
     author: str | None = Field(default=None, sa_type=sa.Text)
