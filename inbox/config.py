@@ -265,6 +265,10 @@ class OutboxConfig(_Section):
     lease_seconds: Annotated[float, Field(ge=30)] = 600
     """A reply left `sending` longer than this belonged to a sender that died: the next
     sender reads the platform, and posts only if the reply is not there."""
+    in_flight_seconds: Annotated[float, Field(gt=0)] = 120
+    """A reply whose sender process on this host is gone waits this long after the sender
+    took it (not the whole lease): a request the process sent may still reach the platform
+    until then, and the next sender reads the platform before it posts."""
 
 
 class ExportConfig(_Section):

@@ -5,9 +5,12 @@ platform call in between, so a crash anywhere leaves one of three states the nex
 finishes:
 
 - `queued`: nothing was posted yet;
-- `sending` older than the lease: the sender died during the call. The reply may or may not be
-  on the platform, so the next sender reads the platform's current reply first and treats a
-  match as sent;
+- `sending` older than the lease, or than `in_flight_seconds` when the sender was a process
+  on this host that is gone: the sender died during the call. The reply may or may not be on
+  the platform, so the next sender reads the platform's current reply first and treats a
+  match as sent. A dead process's request can still be on its way (the platform answers it
+  after the process died), hence the wait: reading the platform at once could miss a reply
+  that lands a moment later, and post it twice;
 - `queued` again after a timeout or outage (uncertain, like a crash): same check before the
   next attempt. A rate limit (certain: nothing was posted) just waits for `Retry-After`.
 
@@ -67,6 +70,7 @@ class SendReport:
     retrying: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     skipped: int = 0  # taken by another sender
+    held: int = 0  # left by a stopped sender, its request maybe still in flight: later
 
     def summary(self) -> str:
         parts = [
@@ -75,6 +79,11 @@ class SendReport:
             f"{len(self.retrying)} to retry",
             f"{len(self.failed)} failed",
         ]
+        if self.held:
+            parts.append(
+                f"{self.held} held (its sender stopped mid-call; taken over once a request "
+                "it sent can no longer arrive)"
+            )
         return ", ".join(parts)
 
 
@@ -146,8 +155,11 @@ class Sender:
     def due(self) -> list[int]:
         """Replies ready to go: queued past their undo window, or abandoned mid-send (the
         lease ran out, or the sender was a process on this host that is gone)."""
+        return self._due()[0]
+
+    def _due(self) -> tuple[list[int], int]:
+        """The replies ready to go, and how many a stopped sender left that must wait."""
         now = self.clock()
-        stale = now - timedelta(seconds=self.config.outbox.lease_seconds)
         with Session(self.engine) as session:
             queued = session.execute(
                 sa.select(col(Reply.id), col(Reply.send_after)).where(
@@ -165,14 +177,37 @@ class Sender:
         abandoned = [
             (row.attempted_at or now, row.id)
             for row in sending
-            if row.attempted_at is None or row.attempted_at < stale or _dead(row.attempted_by)
+            if self._abandoned(row.attempted_at, row.attempted_by, now)
         ]
+        held = sum(
+            1
+            for row in sending
+            if not self._abandoned(row.attempted_at, row.attempted_by, now)
+            and _dead(row.attempted_by)
+        )
         ready = sorted([(row.send_after or now, row.id) for row in queued] + abandoned)
-        return [reply_id for _at, reply_id in ready]
+        return [reply_id for _at, reply_id in ready], held
+
+    def _abandoned(
+        self, attempted_at: datetime | None, attempted_by: str | None, now: datetime
+    ) -> bool:
+        """Whether a `sending` reply's sender is gone and nothing it sent can still land:
+        its lease ran out, or it was a process on this host that has stopped and its
+        requests' time in flight is over."""
+        if attempted_at is None:
+            return True
+        outbox = self.config.outbox
+        if attempted_at < now - timedelta(seconds=outbox.lease_seconds):
+            return True
+        return attempted_at < now - timedelta(seconds=outbox.in_flight_seconds) and _dead(
+            attempted_by
+        )
 
     def run(self, reply_ids: Iterable[int] | None = None) -> SendReport:
         report = SendReport()
-        for reply_id in self.due() if reply_ids is None else reply_ids:
+        if reply_ids is None:
+            reply_ids, report.held = self._due()
+        for reply_id in reply_ids:
             self.send_one(reply_id, report)
         return report
 
@@ -244,7 +279,6 @@ class Sender:
     # ----- state changes (each its own transaction) ----------------------------------
     def _take(self, reply_id: int) -> _Job | None:
         now = self.clock()
-        stale = now - timedelta(seconds=self.config.outbox.lease_seconds)
         with session_scope(self.engine) as session:
             current = session.execute(
                 sa.select(col(Reply.state), col(Reply.attempted_at), col(Reply.attempted_by)).where(
@@ -256,9 +290,7 @@ class Sender:
             state, attempted_at, attempted_by = current
             if state == ReplyState.QUEUED:
                 free = sa.and_(col(Reply.state) == ReplyState.QUEUED, col(Reply.send_after) <= now)
-            elif state == ReplyState.SENDING and (
-                attempted_at is None or attempted_at < stale or _dead(attempted_by)
-            ):
+            elif state == ReplyState.SENDING and self._abandoned(attempted_at, attempted_by, now):
                 # Compare and swap: only if nobody took it since we looked.
                 free = sa.and_(
                     col(Reply.state) == ReplyState.SENDING,

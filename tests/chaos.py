@@ -174,7 +174,12 @@ def run_chaos(
         now=datetime.now(UTC), folder=folder / "sb", synthetic=per_platform
     ) as running:
         config_path = folder / "config.toml"
-        outbox_toml = "lease_seconds = 30\nretry_base_seconds = 0.5\nmax_attempts = 50\n\n"
+        # The sandbox holds a request at most 0.5 s (its timeouts): a killed sender's request
+        # has landed or failed 2 s after it took the reply.
+        outbox_toml = (
+            "lease_seconds = 30\nin_flight_seconds = 2\nretry_base_seconds = 0.5\n"
+            "max_attempts = 50\n\n"
+        )
         sources_toml = running.config_path.read_text(encoding="utf-8")
         config_path.write_text(
             BRAND + "[outbox]\nundo_seconds = 0\n" + outbox_toml + sources_toml, encoding="utf-8"

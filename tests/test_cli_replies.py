@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +127,26 @@ def test_lint_error_refuses_the_reply_with_its_reasons(
     assert replies_of(db, item.id or 0) == []
 
 
-def test_send_killed_after_the_platform_took_the_reply_never_posts_twice(
+def test_send_killed_mid_post_never_posts_twice(
     setup: tuple[list[str], dict[str, str], Path], running: RunningSandbox
 ) -> None:
+    """The killed sender's POST is still on its way when the next sender starts: the next
+    one must not post (its read of the platform would miss the reply that lands a moment
+    later), and once the time in flight is over it finds the reply and records it."""
     base, env, db = setup
+    config = Path(base[base.index("--config") + 1])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[outbox]\n", "[outbox]\nin_flight_seconds = 10\n", 1
+        ),
+        encoding="utf-8",
+    )
     item = first_item(db, "instagram")
     text = "Thank you! Please DM us your order id and we will check it today."
     assert run(base, env, "reply", str(item.id), "--text", text).returncode == 0
-    # Instagram holds the POST for 3 s, then takes it (whoever is still listening).
+    # Instagram holds the POST for 6 s, then takes it (whoever is still listening).
     running.sandbox.faults.add(
-        Fault("timeout", count=1, path_contains="/replies", method="POST", seconds=3)
+        Fault("timeout", count=1, path_contains="/replies", method="POST", seconds=6)
     )
     proc = subprocess.Popen(
         [*INBOX, *base, "send", "--base-url", running.url],
@@ -151,11 +161,22 @@ def test_send_killed_after_the_platform_took_the_reply_never_posts_twice(
     time.sleep(0.5)  # the POST is in flight
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+
+    at_once = run(base, env, "send", "--base-url", running.url)
+    assert at_once.returncode == 0, at_once.stderr
+    assert "0 sent" in at_once.stdout and "1 held" in at_once.stdout
     while running.sandbox.reply_of("instagram", item.external_id) != text:
         assert time.monotonic() < deadline, "the sandbox never took the reply"
         time.sleep(0.05)
     [left] = replies_of(db, item.id or 0)
     assert left.state == ReplyState.SENDING  # the killed sender never wrote `sent`
+    assert left.attempted_at is not None
+    taken = (
+        left.attempted_at.replace(tzinfo=UTC)
+        if left.attempted_at.tzinfo is None
+        else left.attempted_at
+    )
+    time.sleep(max(0.0, (taken + timedelta(seconds=10.5) - datetime.now(UTC)).total_seconds()))
 
     again = run(base, env, "send", "--base-url", running.url)
     assert again.returncode == 0, again.stderr

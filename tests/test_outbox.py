@@ -3,6 +3,10 @@ retries, timeouts and crashes that must never post a reply twice, edits of sent 
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -313,6 +317,55 @@ def test_sender_that_died_mid_call_is_finished_by_the_next_one(
     assert report.found == [on_platform.id]
     assert report.sent == [never_sent.id]
     assert posts(running, "/replies") == before + 1  # only the one that never got there
+
+
+def stopped_process() -> int:
+    """The pid of a process that has ended (as a killed sender's is)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_stopped_sender_is_taken_over_once_its_request_can_no_longer_land(
+    polled: Engine, running: RunningSandbox, sources: ConfiguredSources, clock: Clock
+) -> None:
+    """A killed process's POST may reach the platform after it died: the next sender waits
+    out the time in flight, not the whole lease, then reads the platform first. A live
+    process's reply waits for the lease."""
+    config = config_for(running, lease_seconds=600, in_flight_seconds=60)
+    outbox = Outbox(polled, config, clock=clock)
+    killed, alive = unanswered(polled, "instagram", 2)
+    text = "We have passed this to our pickup team."
+    by_killed = outbox.queue(killed.id or 0, text)
+    by_alive = outbox.queue(alive.id or 0, "Sorry! Our team will call you today.")
+    clock.advance(31)
+    host = socket.gethostname()[:80]
+    with Session(polled) as s:
+        for reply, pid in ((by_killed, stopped_process()), (by_alive, os.getppid())):
+            s.execute(
+                sa.update(Reply)
+                .where(col(Reply.id) == reply.id)
+                .values(
+                    state=ReplyState.SENDING,
+                    attempted_at=clock.now,
+                    attempted_by=f"{host}:{pid}",
+                    attempts=1,
+                )
+            )
+        s.commit()
+    sender = Sender(polled, sources, config, clock=clock)
+    held = sender.run()
+    assert held == SendReport(held=1)  # the killed one's POST may still be on its way
+    assert "1 held" in held.summary()
+    sources("instagram").reply(killed.external_id, text)  # … and it lands, a moment late
+    before = posts(running, "/replies")
+    clock.advance(61)
+    report = sender.run()
+    assert report.found == [by_killed.id] and report.sent == [] and report.held == 0
+    assert posts(running, "/replies") == before  # read, not posted again
+    assert reply_row(polled, by_alive.id or 0).state == ReplyState.SENDING  # its lease runs
+    clock.advance(600)
+    assert sender.run().sent == [by_alive.id]
 
 
 def test_refused_credentials_fail_visibly_and_can_be_retried(
