@@ -14,7 +14,12 @@ finishes:
 - `queued` again after a timeout or outage (uncertain, like a crash): same check before the
   next attempt. A rate limit (certain: nothing was posted) just waits for `Retry-After`.
 
-Two senders never take the same reply: taking it is one conditional UPDATE.
+Two senders never take the same reply: taking it is one conditional UPDATE. While a sender
+works on a reply it keeps the lease: right before it posts, and whenever its platform client
+waits to retry (a long `Retry-After`), it renews `attempted_at` by the same conditional
+UPDATE, and stops without posting if another sender has taken the reply meanwhile. So
+`attempted_at` is never older than the last request the sender made, which is what the lease
+and `in_flight_seconds` measure from.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import os
 import random
 import socket
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -96,10 +102,15 @@ class _Job:
     external_id: str
     account: str
     attempts: int  # including this one
+    taken_at: datetime
     replaces_platform_id: str | None
     replaces_id: int | None
     queued_at: datetime | None
     extra: dict[str, Any]
+
+
+class LeaseLost(Exception):
+    """Another sender took the reply while this one waited to retry: this one posts nothing."""
 
 
 @dataclass
@@ -151,6 +162,26 @@ class Sender:
     config: Config = field(default_factory=Config)
     clock: Clock = utcnow
     rng: random.Random = field(default_factory=random.Random)
+    sleep: Callable[[float], None] = time.sleep
+    _holding: tuple[int, datetime] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.sources, ConfiguredSources) and self.sources.policy is None:
+            # The platform clients wait between retries through `pause`: the lease holds.
+            self.sources.policy = RetryPolicy(sleep=self.pause)
+
+    def pause(self, seconds: float) -> None:
+        """Wait before a platform client's next attempt, renewing the lease of the reply being
+        sent every third of a lease and at the end (right before that attempt)."""
+        left = seconds
+        while True:
+            step = min(left, self.config.outbox.lease_seconds / 3)
+            if step > 0:
+                self.sleep(step)
+            left -= step
+            self._renew()
+            if left <= 0:
+                return
 
     def due(self) -> list[int]:
         """Replies ready to go: queued past their undo window, or abandoned mid-send (the
@@ -217,6 +248,15 @@ class Sender:
         if job is None:
             report.skipped += 1
             return
+        self._holding = (job.reply_id, job.taken_at)
+        try:
+            self._send(job, report)
+        except LeaseLost:
+            report.skipped += 1
+        finally:
+            self._holding = None
+
+    def _send(self, job: _Job, report: SendReport) -> None:
         try:
             source = self.sources(job.account)
         except (InboxError, SourceError) as exc:
@@ -234,6 +274,7 @@ class Sender:
                     return
             if job.platform == Platform.INSTAGRAM and job.replaces_platform_id:
                 cast(Any, source).delete_reply(job.replaces_platform_id)
+            self._renew()  # the time in flight starts now
             receipt = self._post(source, job)
         except RateLimited as exc:
             self._later(job, str(exc), exc.retry_after, report)
@@ -327,11 +368,32 @@ class Sender:
                 external_id=item.external_id,
                 account=account.name,
                 attempts=reply.attempts,
+                taken_at=now,
                 replaces_platform_id=old.platform_reply_id if old else None,
                 replaces_id=reply.replaces_id,
                 queued_at=reply.queued_at,
                 extra=dict(item.extra or {}),
             )
+
+    def _renew(self) -> None:
+        """Move the held reply's `attempted_at` to now, if it is still ours (LeaseLost if not)."""
+        if self._holding is None:
+            return
+        reply_id, taken_at = self._holding
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            renewed = session.execute(
+                sa.update(Reply)
+                .where(
+                    col(Reply.id) == reply_id,
+                    col(Reply.state) == ReplyState.SENDING,
+                    col(Reply.attempted_at) == taken_at,
+                )
+                .values(attempted_at=now)
+            )
+            if renewed.rowcount != 1:  # type: ignore[attr-defined]
+                raise LeaseLost(f"reply {reply_id} was taken by another sender")
+        self._holding = (reply_id, now)
 
     def _answered_elsewhere(self, job: _Job) -> str | None:
         """A reply made on the platform (seen by a poll) after ours was queued: posting would

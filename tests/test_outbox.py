@@ -368,6 +368,80 @@ def test_a_stopped_sender_is_taken_over_once_its_request_can_no_longer_land(
     assert sender.run().sent == [by_alive.id]
 
 
+def test_a_sender_waiting_out_a_rate_limit_keeps_its_lease(
+    polled: Engine, running: RunningSandbox, clock: Clock
+) -> None:
+    """The platform asks for 100 s, four leases: the sender's client waits through `pause`,
+    which renews the lease, so a colleague's sender never takes the reply over (it would
+    find nothing on the platform yet and post it a second time)."""
+    config = config_for(running, lease_seconds=30)
+    [item] = unanswered(polled, "google_play")
+    reply = Outbox(polled, config, clock=clock).queue(item.id or 0, "Thanks, pickup is fixed.")
+    clock.advance(31)
+    colleague_sources = ConfiguredSources(
+        running.config, environ=running.environ, policy=fast_policy()
+    )
+    colleague = Sender(polled, colleague_sources, config, clock=clock)
+    seen: list[SendReport] = []
+
+    def wait(seconds: float) -> None:  # the colleague works while this sender waits
+        clock.advance(seconds)
+        seen.append(colleague.run())
+
+    sources = ConfiguredSources(running.config, environ=running.environ)
+    sender = Sender(polled, sources, config, clock=clock, sleep=wait)
+    running.sandbox.faults.add(
+        Fault("429", count=1, path_contains=REPLY_PATH["google_play"], retry_after=100)
+    )
+    try:
+        report = sender.run()
+    finally:
+        sources.close()
+        colleague_sources.close()
+    assert report.sent == [reply.id]
+    assert len(seen) == 10 and all(r == SendReport() for r in seen)  # never due to them
+    assert posts(running, REPLY_PATH["google_play"]) == 2  # the 429, then the one accepted
+    accepted = [
+        r
+        for r in running.sandbox.requests
+        if REPLY_PATH["google_play"] in r.path and 200 <= r.status < 300
+    ]
+    assert len(accepted) == 1
+
+
+def test_a_sender_whose_reply_was_taken_while_it_waited_posts_nothing(
+    polled: Engine, running: RunningSandbox, clock: Clock
+) -> None:
+    config = config_for(running, lease_seconds=30)
+    [item] = unanswered(polled, "gbp")
+    reply = Outbox(polled, config, clock=clock).queue(item.id or 0, "Thank you for visiting!")
+    clock.advance(31)
+
+    def wait(seconds: float) -> None:  # meanwhile another host's sender took it
+        clock.advance(seconds)
+        with Session(polled) as s:
+            s.execute(
+                sa.update(Reply)
+                .where(col(Reply.id) == reply.id)
+                .values(attempted_at=clock.now, attempted_by="other-host:1")
+            )
+            s.commit()
+
+    sources = ConfiguredSources(running.config, environ=running.environ)
+    sender = Sender(polled, sources, config, clock=clock, sleep=wait)
+    running.sandbox.faults.add(
+        Fault("429", count=1, path_contains=REPLY_PATH["gbp"], retry_after=5)
+    )
+    try:
+        report = sender.run()
+    finally:
+        sources.close()
+    assert report == SendReport(skipped=1)
+    assert posts(running, REPLY_PATH["gbp"]) == 1  # the 429 only
+    left = reply_row(polled, reply.id or 0)
+    assert left.state == ReplyState.SENDING and left.attempted_by == "other-host:1"
+
+
 def test_refused_credentials_fail_visibly_and_can_be_retried(
     polled: Engine, running: RunningSandbox, sources: ConfiguredSources, clock: Clock
 ) -> None:
