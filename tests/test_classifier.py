@@ -223,6 +223,25 @@ def test_classify_items_keeps_human_tags_and_escalates(engine: Engine, model: Th
     assert len(model_tags) == len({t.theme for t in model_tags})  # replaced, not duplicated
 
 
+def test_training_gives_the_same_model_every_time_even_from_threads_at_once() -> None:
+    """liblinear shuffles with one process-wide generator: labels or models fitted on threads
+    at once, or without a seed, get different coefficients each time."""
+    examples = seed_examples()[:300]
+    present = {label for ex in examples for label in ex.labels}
+    labels = [label for label in model_labels(TAXONOMY) if label in present]
+
+    def coefficients() -> np.ndarray:
+        model = ThemeModel.train(examples, labels, taxonomy_version="x")
+        return np.concatenate([e.coef_.ravel() for e in model.classifier.estimators_])
+
+    first = coefficients()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(lambda _n: coefficients(), range(2)))
+    assert len(labels) > 10
+    for other in together:
+        assert np.array_equal(first, other)
+
+
 def test_retrain_from_corrections_changes_a_prediction(sqlite_engine: Engine) -> None:
     """Five human retags of an unseen product word teach the model that word."""
     with session_scope(sqlite_engine) as s:
