@@ -1,4 +1,5 @@
-"""`inbox db backup` and `inbox db reindex`: registered on the `inbox db` group by inbox.cli."""
+"""`inbox db backup`, `inbox db reindex` and `inbox db vacuum`: registered on the `inbox db`
+group by inbox.cli."""
 
 from __future__ import annotations
 
@@ -44,3 +45,18 @@ def db_reindex(state: State) -> None:
     finally:
         engine.dispose()
     out.print(f"Indexed the text of {done:,} items for search.", markup=False)
+
+
+@db.command("vacuum")
+@pass_state
+def db_vacuum(state: State) -> None:
+    """Rewrite the database compactly (SQLite: free pages dropped, files made before 16 KB
+    pages moved to them; needs the file to itself). PostgreSQL: VACUUM (ANALYZE)."""
+    from inbox.vacuum import vacuum
+
+    done = vacuum(state.engine())
+    sizes = f"{done.bytes_before / 1_048_576:.1f} → {done.bytes_after / 1_048_576:.1f} MiB"
+    pages = ""
+    if done.page_size_before is not None and done.page_size_after is not None:
+        pages = f", {done.page_size_before // 1024} → {done.page_size_after // 1024} KB pages"
+    out.print(f"Vacuumed: {sizes}{pages}.", markup=False)
