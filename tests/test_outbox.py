@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -368,6 +368,28 @@ def test_a_stopped_sender_is_taken_over_once_its_request_can_no_longer_land(
     assert sender.run().sent == [by_alive.id]
 
 
+def send_through_a_rate_limit(
+    engine: Engine,
+    running: RunningSandbox,
+    config: Config,
+    clock: Clock,
+    platform: str,
+    retry_after: int,
+    wait: Callable[[float], None],
+) -> SendReport:
+    """One pass of a sender whose first reply POST meets a 429 with `Retry-After`: its
+    platform client waits through the sender's `pause`, which sleeps with `wait`."""
+    sources = ConfiguredSources(running.config, environ=running.environ)
+    sender = Sender(engine, sources, config, clock=clock, sleep=wait)
+    running.sandbox.faults.add(
+        Fault("429", count=1, path_contains=REPLY_PATH[platform], retry_after=retry_after)
+    )
+    try:
+        return sender.run()
+    finally:
+        sources.close()
+
+
 def test_a_sender_waiting_out_a_rate_limit_keeps_its_lease(
     polled: Engine, running: RunningSandbox, clock: Clock
 ) -> None:
@@ -388,15 +410,9 @@ def test_a_sender_waiting_out_a_rate_limit_keeps_its_lease(
         clock.advance(seconds)
         seen.append(colleague.run())
 
-    sources = ConfiguredSources(running.config, environ=running.environ)
-    sender = Sender(polled, sources, config, clock=clock, sleep=wait)
-    running.sandbox.faults.add(
-        Fault("429", count=1, path_contains=REPLY_PATH["google_play"], retry_after=100)
-    )
     try:
-        report = sender.run()
+        report = send_through_a_rate_limit(polled, running, config, clock, "google_play", 100, wait)
     finally:
-        sources.close()
         colleague_sources.close()
     assert report.sent == [reply.id]
     assert len(seen) == 10 and all(r == SendReport() for r in seen)  # never due to them
@@ -427,15 +443,7 @@ def test_a_sender_whose_reply_was_taken_while_it_waited_posts_nothing(
             )
             s.commit()
 
-    sources = ConfiguredSources(running.config, environ=running.environ)
-    sender = Sender(polled, sources, config, clock=clock, sleep=wait)
-    running.sandbox.faults.add(
-        Fault("429", count=1, path_contains=REPLY_PATH["gbp"], retry_after=5)
-    )
-    try:
-        report = sender.run()
-    finally:
-        sources.close()
+    report = send_through_a_rate_limit(polled, running, config, clock, "gbp", 5, wait)
     assert report == SendReport(skipped=1)
     assert posts(running, REPLY_PATH["gbp"]) == 1  # the 429 only
     left = reply_row(polled, reply.id or 0)
