@@ -270,6 +270,16 @@ class OutboxConfig(_Section):
     took it (not the whole lease): a request the process sent may still reach the platform
     until then, and the next sender reads the platform before it posts."""
 
+    @model_validator(mode="after")
+    def _in_flight_within_lease(self) -> OutboxConfig:
+        if self.in_flight_seconds > self.lease_seconds:
+            raise ValueError(
+                f"in_flight_seconds ({self.in_flight_seconds:g}) cannot be longer than "
+                f"lease_seconds ({self.lease_seconds:g}): every sender's reply is taken over "
+                "after the lease; raise lease_seconds or lower in_flight_seconds"
+            )
+        return self
+
 
 class ExportConfig(_Section):
     folder: Path | None = None

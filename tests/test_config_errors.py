@@ -59,6 +59,11 @@ CASES: dict[str, Case] = {
         ("sla.target_hours", "valid number", "'a day'"),
     ),
     "wrong-type-list": Case('sources = "play"\n', ("poll",), ("sources", "valid list")),
+    "in-flight-longer-than-lease": Case(
+        "[outbox]\nlease_seconds = 60\nin_flight_seconds = 300\n",
+        ("send",),
+        ("outbox", "in_flight_seconds (300)", "lease_seconds (60)", "raise lease_seconds"),
+    ),
     "bad-toml": Case(
         '[brand\nname = "Resello"\n', ("stats",), ("not valid TOML", "line 1, column 7")
     ),
