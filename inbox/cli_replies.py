@@ -189,18 +189,25 @@ def outbox(ctx: click.Context) -> None:
 @pass_state
 def outbox_list(state: State) -> None:
     """Queued, sending and failed replies, oldest first."""
+    from inbox.sender import sender_stopped
+
     box = Outbox(state.engine(), state.config)
     pending = box.pending()
     table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("reply", "item", "state", "attempts", "send after", "text", "error"):
-        table.add_column(column)
+    for column in ("reply", "item", "state", "attempts", "send after (UTC)", "text", "error"):
+        table.add_column(column, no_wrap=column in ("state", "send after (UTC)"))
     for r in pending:
+        when = r.send_after.strftime("%Y-%m-%d %H:%M:%S") if r.send_after else ""
+        if r.state == "sending" and r.attempted_at is not None:
+            when = f"since {r.attempted_at:%H:%M:%S}"
+            if sender_stopped(r.attempted_by):  # `inbox send` checks the platform after a wait
+                when = f"held: sender stopped {r.attempted_at:%H:%M:%S}"
         table.add_row(
             str(r.id),
             str(r.item_id),
             Text(r.state, style="red" if r.state == "failed" else ""),
             str(r.attempts),
-            r.send_after.strftime("%Y-%m-%d %H:%M:%S") if r.send_after else "",
+            Text(when),
             Text(" ".join(r.body.split())[:60]),
             Text(r.last_error or ""),
         )

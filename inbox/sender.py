@@ -495,6 +495,11 @@ class Sender:
         report.failed.append((job.reply_id, error))
 
 
+def sender_stopped(attempted_by: str | None) -> bool:
+    """Whether the sender named (host:pid) was a process on this host that has stopped."""
+    return _dead(attempted_by)
+
+
 def _dead(attempted_by: str | None) -> bool:
     """Whether the sender that took a reply was a process on this host that no longer runs
     (then its reply need not wait for the lease)."""

@@ -165,6 +165,8 @@ def test_send_killed_mid_post_never_posts_twice(
     at_once = run(base, env, "send", "--base-url", running.url)
     assert at_once.returncode == 0, at_once.stderr
     assert "0 sent" in at_once.stdout and "1 held" in at_once.stdout
+    listed = run(base, env, "outbox")
+    assert "sending" in listed.stdout and "held: sender stopped" in listed.stdout
     while running.sandbox.reply_of("instagram", item.external_id) != text:
         assert time.monotonic() < deadline, "the sandbox never took the reply"
         time.sleep(0.05)
