@@ -272,7 +272,11 @@ class OutboxConfig(_Section):
 
     @model_validator(mode="after")
     def _in_flight_within_lease(self) -> OutboxConfig:
-        if self.in_flight_seconds > self.lease_seconds:
+        # The default gives way to a shorter lease (which takes a reply over first anyway);
+        # a value someone wrote that the lease would override is a mistake to point out.
+        if "in_flight_seconds" in self.model_fields_set and (
+            self.in_flight_seconds > self.lease_seconds
+        ):
             raise ValueError(
                 f"in_flight_seconds ({self.in_flight_seconds:g}) cannot be longer than "
                 f"lease_seconds ({self.lease_seconds:g}): every sender's reply is taken over "

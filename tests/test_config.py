@@ -79,6 +79,15 @@ def test_errors_name_file_key_and_expectation(tmp_path: Path, text: str, message
     assert message in str(info.value)
 
 
+def test_a_short_lease_alone_is_fine_a_longer_in_flight_written_is_not(tmp_path: Path) -> None:
+    """The default in_flight_seconds (120) gives way to a shorter lease someone set; a longer
+    value someone wrote would never take effect, so it is refused."""
+    config, _ = load_config(write(tmp_path, "[outbox]\nlease_seconds = 60\n"))
+    assert config.outbox.lease_seconds == 60 < config.outbox.in_flight_seconds
+    with pytest.raises(ConfigError, match="cannot be longer than lease_seconds"):
+        load_config(write(tmp_path, "[outbox]\nlease_seconds = 60\nin_flight_seconds = 90\n"))
+
+
 def test_missing_explicit_file_is_an_error_but_missing_default_is_not(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.toml")
