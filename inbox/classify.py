@@ -181,6 +181,7 @@ def _item_rows(connection: Connection, item_ids: Sequence[int]) -> Sequence[Any]
             col(Item.extra),
             published,
             sa.exists().where(col(Escalation.item_id) == col(Item.id)).label("escalated"),
+            author_key().label("author_key"),
         ).where(_any_of(col(Item.id), "item_ids", item_ids, connection.dialect.name))
     ).all()
 
@@ -231,7 +232,9 @@ def metadata_reasons(
     if rows is None:
         rows = _item_rows(connection, item_ids)
     out: dict[int, list[str]] = {}
-    names: list[str] = []  # each row's author key, as the history is keyed
+    # Each row's author key as the database computes it, so that it equals the history's:
+    # SQLite's lower() folds ASCII only ("ÉMILIE" → "Émilie", Python says "émilie").
+    names: list[str] = [row.author_key or "" for row in rows]
     for row in rows:
         extra = row.extra
         followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
@@ -239,8 +242,7 @@ def metadata_reasons(
             out.setdefault(row.id, []).append(
                 f"high_reach_author: {row.author or 'the author'} has {followers:,} followers"
             )
-        names.append((row.author_id or row.author or "").strip().lower())
-    keys = {name for row, name in zip(rows, names, strict=True) if row.author_id or row.author}
+    keys = {name for name in names if name}
     if not keys:
         return out
     history = connection.execute(author_history(sorted(keys), connection.dialect.name)).all()
@@ -269,21 +271,26 @@ def metadata_reasons(
     return out
 
 
+def author_key() -> sa.Function[Any]:
+    """Who wrote an item, case folded by the database (the expression of ix_item_author_key)."""
+    return sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author)))
+
+
 def author_history(names: Sequence[str], dialect: str = "") -> sa.Select[Any]:
     """Every complaint (rated 1 or 2, or escalated) by these authors (lowercased id, else
     name): read by the index ix_item_author_key; whether each is escalated, one index probe
     per row. Other items by them are never counted, so they are not read."""
-    author_key = sa.func.lower(sa.func.coalesce(col(Item.author_id), col(Item.author)))
+    key = author_key()
     escalated = sa.exists().where(col(Escalation.item_id) == col(Item.id))
     return sa.select(
         col(Item.id),
         col(Item.platform),
-        author_key,
+        key,
         col(Item.rating),
         escalated,
         sa.func.coalesce(col(Item.created_at), col(Item.updated_at), col(Item.first_seen_at)),
     ).where(
-        _any_of(author_key, "author_keys", names, dialect),
+        _any_of(key, "author_keys", names, dialect),
         sa.or_(col(Item.rating) <= 2, escalated),  # what _is_complaint keeps
     )
 

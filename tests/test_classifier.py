@@ -379,6 +379,17 @@ def test_repeat_and_high_reach_authors_escalate(engine: Engine, model: ThemeMode
                     created_at=t0,
                     extra={"followers_count": 1_200_000},
                 ),
+                # Not ASCII: the database folds the case (SQLite: ASCII only), so must we.
+                Review(Platform.GBP, "r5", "Rude", {}, rating=1, author="ÉMILIE D", created_at=t0),
+                Review(
+                    Platform.GBP,
+                    "r6",
+                    "Rude again",
+                    {},
+                    rating=2,
+                    author="Émilie D",
+                    created_at=t0 + timedelta(days=3),
+                ),
             ],
         )
     classify_items(engine, clf, report.changed_ids)
@@ -392,6 +403,7 @@ def test_repeat_and_high_reach_authors_escalate(engine: Engine, model: ThemeMode
     assert any(r.startswith("repeated_complaint: 2 complaints by") for r in reasons["r2"])
     assert any(r.startswith("repeated_complaint") for r in reasons["r1"])
     assert not any(r.startswith("repeated_complaint") for r in reasons["r3"])
+    assert any(r.startswith("repeated_complaint: 2 complaints by") for r in reasons["r6"])
     assert reasons["r4"] == ["high_reach_author: Tech Guru has 1,200,000 followers"]
 
 
