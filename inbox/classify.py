@@ -234,7 +234,8 @@ def metadata_reasons(
     out: dict[int, list[str]] = {}
     # Each row's author key as the database computes it, so that it equals the history's:
     # SQLite's lower() folds ASCII only ("ÉMILIE" → "Émilie", Python says "émilie").
-    names: list[str] = [row.author_key or "" for row in rows]
+    # A blank name is nobody in particular, not one author.
+    names: list[str] = [row.author_key if (row.author_key or "").strip() else "" for row in rows]
     for row in rows:
         extra = row.extra
         followers = (extra or {}).get("followers_count") if isinstance(extra, dict) else None
