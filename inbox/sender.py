@@ -205,17 +205,13 @@ class Sender:
                     col(Reply.state) == ReplyState.SENDING,
                 )
             ).all()
-        abandoned = [
-            (row.attempted_at or now, row.id)
-            for row in sending
-            if self._abandoned(row.attempted_at, row.attempted_by, now)
-        ]
-        held = sum(
-            1
-            for row in sending
-            if not self._abandoned(row.attempted_at, row.attempted_by, now)
-            and _dead(row.attempted_by)
-        )
+        abandoned: list[tuple[datetime, int]] = []
+        held = 0
+        for row in sending:
+            if self._abandoned(row.attempted_at, row.attempted_by, now):
+                abandoned.append((row.attempted_at or now, row.id))
+            elif sender_stopped(row.attempted_by):
+                held += 1
         ready = sorted([(row.send_after or now, row.id) for row in queued] + abandoned)
         return [reply_id for _at, reply_id in ready], held
 
@@ -230,9 +226,8 @@ class Sender:
         outbox = self.config.outbox
         if attempted_at < now - timedelta(seconds=outbox.lease_seconds):
             return True
-        return attempted_at < now - timedelta(seconds=outbox.in_flight_seconds) and _dead(
-            attempted_by
-        )
+        in_flight_over = attempted_at < now - timedelta(seconds=outbox.in_flight_seconds)
+        return in_flight_over and sender_stopped(attempted_by)
 
     def run(self, reply_ids: Iterable[int] | None = None) -> SendReport:
         report = SendReport()
@@ -496,13 +491,8 @@ class Sender:
 
 
 def sender_stopped(attempted_by: str | None) -> bool:
-    """Whether the sender named (host:pid) was a process on this host that has stopped."""
-    return _dead(attempted_by)
-
-
-def _dead(attempted_by: str | None) -> bool:
-    """Whether the sender that took a reply was a process on this host that no longer runs
-    (then its reply need not wait for the lease)."""
+    """Whether the sender that took a reply (host:pid) was a process on this host that no
+    longer runs (then its reply waits `in_flight_seconds`, not the whole lease)."""
     if not attempted_by or ":" not in attempted_by:
         return False
     host, _, pid_text = attempted_by.rpartition(":")
